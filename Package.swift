@@ -1,0 +1,24 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// GradFlow: a static computation-graph engine with Kahn topological scheduling.
+///
+/// Layers, bottom up: CGradFlowKernels (C micro-kernels compiled for AVX2/FMA, chosen at run time)
+/// → GradFlowKernels (GEMM, elementwise loops, thread pool) → GradFlow (Tensor, Graph, Nodes,
+/// Training, Data) → the `gradflow` tool and the benchmarks. No package dependencies.
+let package = Package(
+    name: "GradFlow",
+    products: [
+        .library(name: "GradFlow", targets: ["GradFlow"]),
+        .executable(name: "gradflow", targets: ["GradFlowTool"]),
+    ],
+    targets: [
+        .target(name: "CGradFlowKernels"),
+        .target(name: "GradFlowKernels", dependencies: ["CGradFlowKernels"]),
+        .target(name: "GradFlow", dependencies: ["GradFlowKernels"]),
+        .executableTarget(name: "GradFlowTool", dependencies: ["GradFlow"]),
+        .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels"]),
+        .testTarget(name: "GradFlowKernelsTests", dependencies: ["GradFlowKernels"]),
+        .testTarget(name: "GradFlowTests", dependencies: ["GradFlow"]),
+    ]
+)
