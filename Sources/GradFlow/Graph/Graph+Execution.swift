@@ -1,0 +1,106 @@
+import GradFlowKernels
+
+extension Graph {
+    /// Runs the forward pass over every node (MiniFlow's forward half), after checking the feeds.
+    /// - Parameter feed: values for inputs; inputs already fed (e.g. `X.value = batch`) may be left out.
+    /// - Throws: `GraphError.missingFeed`, `.feedShapeMismatch`, `.inconsistentBatch`, or an error
+    ///   from a node's forward pass (`.invalidValue`).
+    public func forward(feed: [Input: Tensor] = [:]) throws {
+        for (input, value) in feed { input.value = value }
+        try run(nodes)
+    }
+
+    /// MiniFlow's `forward_and_backward(graph)`: one forward pass to the loss, then the backward pass
+    /// in reverse order, leaving ∂loss/∂θ in every trainable's `gradient`.
+    /// - Returns: the loss.
+    /// - Throws: like `forward(feed:)`.
+    @discardableResult
+    public func forwardAndBackward(feed: [Input: Tensor] = [:]) throws -> Float {
+        for (input, value) in feed { input.value = value }
+        try run(lossOrder)
+        backward()
+        return loss.value.scalars[0]
+    }
+
+    /// Forward-only inference: computes `output` from the given feeds, evaluating only the nodes it
+    /// needs (so labels need not be fed to get predictions).
+    /// - Returns: a copy of `output`'s value.
+    /// - Throws: like `forward(feed:)`; `GraphError.missingFeed` also when `output` is not in this graph.
+    public func evaluate(_ output: Node, feed: [Input: Tensor] = [:]) throws -> Tensor {
+        for (input, value) in feed { input.value = value }
+        let needed = Graph.ancestors(of: output)
+        guard nodes.contains(output) else {
+            throw GraphError.missingFeed(input: output.name, consumer: "this graph (the node is not part of it)")
+        }
+        try run(nodes.filter { needed.contains(ObjectIdentifier($0)) })
+        return output.value
+    }
+
+    /// The backward pass: seeds ∂loss/∂loss = 1 and lets each node, in reverse order, add its
+    /// partials into its operands' gradients. Call after a forward pass to the loss.
+    public func backward() {
+        for node in lossOrder where node.needsGradient {
+            node.gradient.withUnsafeMutableBufferPointer { Elementwise.fill($0, with: 0) }
+        }
+        loss.gradient.withUnsafeMutableBufferPointer { Elementwise.fill($0, with: 1) }
+        for node in lossOrder.reversed() where node.needsGradient && !(node is Input) {
+            node.backward()
+        }
+    }
+
+    /// Checks the feeds of the inputs among `order`, re-plans buffers if the batch size changed,
+    /// and runs each node's forward pass.
+    private func run(_ order: [Node]) throws {
+        let batch = try checkFeeds(order)
+        if !isPlannedFor(batch) { plan(batchSize: batch) }
+        for node in order where !(node is Input) { try node.forward() }
+    }
+
+    /// Validates every input among `order` and returns the batch size they agree on.
+    private func checkFeeds(_ order: [Node]) throws -> Int? {
+        var batch: (size: Int, input: String)?
+        for node in order {
+            guard let input = node as? Input else { continue }
+            guard input.isFed else {
+                let consumer = input.outboundNodes.first { nodes.contains($0) }
+                throw GraphError.missingFeed(input: input.name, consumer: consumer?.name ?? "the graph")
+            }
+            let (fits, size) = input.batchSize(matching: input.value.shape)
+            guard fits else {
+                throw GraphError.feedShapeMismatch(input: input.name, declared: input.shape.text, fed: input.value.shape)
+            }
+            guard let size else { continue }
+            guard size > 0 else {
+                throw GraphError.feedShapeMismatch(input: input.name, declared: input.shape.text, fed: input.value.shape)
+            }
+            if let batch, batch.size != size {
+                throw GraphError.inconsistentBatch(input: input.name, batch: size, otherInput: batch.input, otherBatch: batch.size)
+            }
+            batch = (size, input.name)
+        }
+        return batch?.size
+    }
+
+    private func isPlannedFor(_ batch: Int?) -> Bool {
+        isPlanned && (batch == nil || batch == plannedBatchSize)
+    }
+
+    /// The memory plan: allocates every value and needed gradient buffer once for this batch size,
+    /// so that steady-state steps reuse them and allocate nothing.
+    public func plan(batchSize: Int?) {
+        let batch = batchSize ?? plannedBatchSize ?? 1
+        for node in nodes {
+            let concrete = node.shape.resolved(batchSize: batch)
+            if !(node is Input) { node.value = Tensor.zeros(concrete) }
+            node.gradient = node.needsGradient ? Tensor.zeros(concrete) : Tensor.zeros([0])
+        }
+        for node in nodes where !(node is Input) { node.planScratchBuffers() }
+        plannedBatchSize = batch
+        isPlanned = true
+    }
+
+    /// The bytes held by the planned value, gradient and scratch buffers (a memory-plan report).
+    public var plannedBytes: Int {
+        nodes.reduce(0) { $0 + 4 * ($1.value.count + $1.gradient.count) }
+    }
+}

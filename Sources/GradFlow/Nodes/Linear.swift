@@ -1,0 +1,59 @@
+import GradFlowKernels
+
+/// A fully connected layer: `Y = X·W + b`.
+///
+/// Shapes: `X: [batch, in] · W: [in, out] + b: [out] → [batch, out]`.
+/// Gradients: `∂L/∂X = ∂L/∂Y · Wᵀ`, `∂L/∂W = Xᵀ · ∂L/∂Y`, `∂L/∂b = Σ_rows ∂L/∂Y`, computed by GEMM
+/// on the transposed operands in place (no transposed copies); the bias is fused into the forward GEMM.
+public final class Linear: Node {
+    /// Creates `X·W + b`.
+    public init(_ x: Node, _ weights: Node, _ bias: Node, name: String? = nil) {
+        super.init([x, weights, bias], name: name)
+    }
+
+    public override var kind: String { "linear" }
+
+    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
+        let (x, w, b) = (inputShapes[0], inputShapes[1], inputShapes[2])
+        guard x.count == 2, w.count == 2, b.count == 1, x[1] == w[0], b[0] == w[1], w.hasPositiveSizes else {
+            throw GraphError.shapeMismatch(node: name, detail:
+                "linear needs X [rows, in], W [in, out], b [out]; got X \(x.text), W \(w.text), b \(b.text)")
+        }
+        return [x[0], w[1]]
+    }
+
+    public override func forward() throws {
+        let (x, w, b) = (inboundNodes[0].value, inboundNodes[1].value, inboundNodes[2].value)
+        let (rows, inner, outputs) = (x.shape[0], x.shape[1], w.shape[1])
+        x.withReadPointer { xp in w.withReadPointer { wp in b.withReadPointer { bp in
+            value.withWritePointer { yp in
+                gemm(m: rows, n: outputs, k: inner, a: xp, lda: inner, b: wp, ldb: outputs,
+                     c: yp, ldc: outputs, bias: bp)
+            }
+        } } }
+    }
+
+    public override func backward() {
+        let (xNode, wNode, bNode) = (inboundNodes[0], inboundNodes[1], inboundNodes[2])
+        let (rows, inner, outputs) = (xNode.value.shape[0], xNode.value.shape[1], wNode.value.shape[1])
+        gradient.withReadPointer { dy in
+            if xNode.needsGradient {   // ∂L/∂X += ∂L/∂Y · Wᵀ   [rows, out]·[out, in]
+                wNode.value.withReadPointer { wp in xNode.gradient.withWritePointer { dx in
+                    gemm(transposeB: true, m: rows, n: inner, k: outputs, a: dy, lda: outputs,
+                         b: wp, ldb: outputs, c: dx, ldc: inner, accumulate: true)
+                } }
+            }
+            if wNode.needsGradient {   // ∂L/∂W += Xᵀ · ∂L/∂Y   [in, rows]·[rows, out]
+                xNode.value.withReadPointer { xp in wNode.gradient.withWritePointer { dw in
+                    gemm(transposeA: true, m: inner, n: outputs, k: rows, a: xp, lda: inner,
+                         b: dy, ldb: outputs, c: dw, ldc: outputs, accumulate: true)
+                } }
+            }
+        }
+        if bNode.needsGradient {       // ∂L/∂b += column sums of ∂L/∂Y
+            gradient.withUnsafeBufferPointer { dy in bNode.gradient.withUnsafeMutableBufferPointer { db in
+                Elementwise.accumulateColumnSums(of: dy, rows: rows, cols: outputs, into: db)
+            } }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import GradFlowKernels
+
+/// The rectifier, elementwise: `relu(x) = max(x, 0)`.
+///
+/// Shape: unchanged. Gradient: `∂L/∂x = ∂L/∂y` where the output is positive, else 0 (at x = 0 the
+/// subgradient 0 is used, as PyTorch does).
+public final class ReLU: Node {
+    /// Creates `max(x, 0)`.
+    public init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
+
+    public override var kind: String { "relu" }
+
+    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
+
+    public override func forward() throws {
+        inboundNodes[0].value.withUnsafeBufferPointer { x in
+            value.withUnsafeMutableBufferPointer { y in Elementwise.relu(x, into: y) }
+        }
+    }
+
+    public override func backward() {
+        let x = inboundNodes[0]
+        guard x.needsGradient else { return }
+        value.withUnsafeBufferPointer { y in gradient.withUnsafeBufferPointer { dy in
+            x.gradient.withUnsafeMutableBufferPointer { dx in
+                Elementwise.reluBackward(output: y, upstream: dy, accumulatingInto: dx)
+            }
+        } }
+    }
+}
