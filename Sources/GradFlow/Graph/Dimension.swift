@@ -16,6 +16,15 @@ public enum Dimension: Hashable, Sendable, ExpressibleByIntegerLiteral, CustomSt
         }
     }
 
+    /// Whether two dimensions can be equal: equal fixed sizes, or the batch on either side (checked
+    /// again with the real batch size when buffers are planned).
+    public func agrees(with other: Dimension) -> Bool {
+        switch (self, other) {
+        case let (.fixed(a), .fixed(b)): return a == b
+        default: return true
+        }
+    }
+
     /// The concrete size for a given batch size.
     public func resolved(batchSize: Int) -> Int {
         switch self {
@@ -34,6 +43,11 @@ extension Array where Element == Dimension {
 
     /// The concrete shape for a given batch size.
     public func resolved(batchSize: Int) -> [Int] { map { $0.resolved(batchSize: batchSize) } }
+
+    /// Whether the shapes have one rank and agreeing dimensions (see `Dimension.agrees(with:)`).
+    public func agrees(with other: SymbolicShape) -> Bool {
+        count == other.count && zip(self, other).allSatisfy { $0.agrees(with: $1) }
+    }
 
     /// Whether any dimension is the batch dimension.
     public var hasBatch: Bool { contains(.batch) }

@@ -13,9 +13,10 @@ extension Graph {
     /// MiniFlow's `forward_and_backward(graph)`: one forward pass to the loss, then the backward pass
     /// in reverse order, leaving ∂loss/∂θ in every trainable's `gradient`.
     /// - Returns: the loss.
-    /// - Throws: like `forward(feed:)`.
+    /// - Throws: like `forward(feed:)`; `GraphError.noLoss` for an inference-only graph.
     @discardableResult
     public func forwardAndBackward(feed: [Input: Tensor] = [:]) throws -> Float {
+        guard let loss else { throw GraphError.noLoss }
         for (input, value) in feed { input.value = value }
         try run(lossOrder)
         backward()
@@ -39,6 +40,7 @@ extension Graph {
     /// The backward pass: seeds ∂loss/∂loss = 1 and lets each node, in reverse order, add its
     /// partials into its operands' gradients. Call after a forward pass to the loss.
     public func backward() {
+        guard let loss else { return }
         for node in lossOrder where node.needsGradient {
             node.gradient.withUnsafeMutableBufferPointer { Elementwise.fill($0, with: 0) }
         }
@@ -52,7 +54,7 @@ extension Graph {
     /// and runs each node's forward pass.
     private func run(_ order: [Node]) throws {
         let batch = try checkFeeds(order)
-        if !isPlannedFor(batch) { plan(batchSize: batch) }
+        if !isPlannedFor(batch) { try plan(batchSize: batch) }
         for node in order where !(node is Input) { try node.forward() }
     }
 
@@ -86,12 +88,25 @@ extension Graph {
     }
 
     /// The memory plan: allocates every value and needed gradient buffer once for this batch size,
-    /// so that steady-state steps reuse them and allocate nothing.
-    public func plan(batchSize: Int?) {
+    /// so that steady-state steps reuse them and allocate nothing. Shapes are inferred again with
+    /// the real sizes, which catches a batch that disagrees with a fixed dimension.
+    /// - Throws: `GraphError.shapeMismatch` naming the node whose operands do not fit.
+    public func plan(batchSize: Int?) throws {
         let batch = batchSize ?? plannedBatchSize ?? 1
+        isPlanned = false
         for node in nodes {
-            let concrete = node.shape.resolved(batchSize: batch)
-            if !(node is Input) { node.value = Tensor.zeros(concrete) }
+            var concrete = node.shape.resolved(batchSize: batch)
+            if !(node is Input) {
+                let operands = node.inboundNodes.map { SymbolicShape(fixed: $0.value.shape) }
+                do {
+                    concrete = try node.outputShape(for: operands).resolved(batchSize: batch)
+                } catch let error as ShapeError {
+                    throw GraphError.shapeMismatch(node: node.name, detail: error.description)
+                }
+                node.value = Tensor.zeros(concrete)
+            } else {
+                concrete = node.value.shape
+            }
             node.gradient = node.needsGradient ? Tensor.zeros(concrete) : Tensor.zeros([0])
         }
         for node in nodes where !(node is Input) { node.planScratchBuffers() }

@@ -15,8 +15,9 @@
 public final class Graph {
     /// Every node, in a topological order: each node after all of its inbound nodes.
     public let nodes: [Node]
-    /// The node whose value the backward pass differentiates (a scalar).
-    public let loss: Node
+    /// The node whose value the backward pass differentiates (a scalar); nil for an inference-only
+    /// graph whose outputs are not scalars.
+    public let loss: Node?
     /// The trainable parameters, in graph order (what an optimizer updates).
     public let trainables: [Parameter]
     /// The data inputs (non-trainable), in graph order.
@@ -27,32 +28,33 @@ public final class Graph {
     public internal(set) var plannedBatchSize: Int?
     var isPlanned = false
 
-    /// Builds the graph of everything `outputs` depend on; `loss` (default: the single output) is
-    /// the node the backward pass differentiates.
+    /// Builds the graph of everything `outputs` depend on. `loss` is the node the backward pass
+    /// differentiates; when it is not given, a single scalar output is the loss, and a single
+    /// non-scalar output makes an inference-only graph.
     /// - Throws: `GraphError.cycle`, `.shapeMismatch` (a node's operands do not fit),
     ///   `.ambiguousLoss`, `.lossNotScalar`, `.empty`.
     public init(outputs: [Node], loss: Node? = nil) throws {
         guard !outputs.isEmpty else { throw GraphError.empty }
-        let chosenLoss: Node
-        if let loss {
-            chosenLoss = loss
-        } else if outputs.count == 1 {
-            chosenLoss = outputs[0]
-        } else {
-            throw GraphError.ambiguousLoss(candidates: outputs.map(\.name))
+        if loss == nil && outputs.count > 1 {
+            throw GraphError.ambiguousLoss(candidates: outputs.map { $0.name.isEmpty ? $0.kind : $0.name })
         }
-        let roots = outputs.contains(chosenLoss) ? outputs : outputs + [chosenLoss]
+        let roots = loss.map { outputs.contains($0) ? outputs : outputs + [$0] } ?? outputs
         nodes = try Graph.kahnOrder(reaching: roots)
         Graph.assignNames(nodes)
         try Graph.inferShapes(nodes)
-        guard chosenLoss.shape.isEmpty else {
+        let chosenLoss = loss ?? (outputs[0].shape.isEmpty ? outputs[0] : nil)
+        if let chosenLoss, !chosenLoss.shape.isEmpty {
             throw GraphError.lossNotScalar(node: chosenLoss.name, shape: chosenLoss.shape.text)
         }
         self.loss = chosenLoss
         trainables = nodes.compactMap { $0 as? Parameter }
         inputs = nodes.compactMap { $0 is Parameter ? nil : $0 as? Input }
-        let ancestors = Graph.ancestors(of: chosenLoss)
-        lossOrder = nodes.filter { ancestors.contains(ObjectIdentifier($0)) }
+        if let chosenLoss {
+            let ancestors = Graph.ancestors(of: chosenLoss)
+            lossOrder = nodes.filter { ancestors.contains(ObjectIdentifier($0)) }
+        } else {
+            lossOrder = []
+        }
     }
 
     /// Builds the graph ending in `loss`.

@@ -16,6 +16,8 @@ public enum GraphError: Error, Equatable, Sendable, CustomStringConvertible {
     case lossNotScalar(node: String, shape: String)
     /// An empty graph: nothing was fed or nothing depends on the fed inputs.
     case empty
+    /// A training step on a graph that has no scalar loss.
+    case noLoss
     /// A value computed from the data is invalid (e.g. a class label out of range).
     case invalidValue(node: String, detail: String)
 
@@ -35,6 +37,8 @@ public enum GraphError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the graph ends in several nodes (\(candidates.joined(separator: ", "))); name the loss with `loss:`"
         case let .lossNotScalar(node, shape):
             return "the loss '\(node)' must be a single number, but its shape is \(shape)"
+        case .noLoss:
+            return "the graph has no loss to differentiate; build it with `Graph(loss:)` or pass `loss:`"
         case .empty:
             return "the graph is empty: feed at least one input that some node uses"
         case let .invalidValue(node, detail):

@@ -15,7 +15,7 @@ public final class Linear: Node {
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (x, w, b) = (inputShapes[0], inputShapes[1], inputShapes[2])
-        guard x.count == 2, w.count == 2, b.count == 1, x[1] == w[0], b[0] == w[1], w.hasPositiveSizes else {
+        guard x.count == 2, w.count == 2, b.count == 1, x[1].agrees(with: w[0]), b[0].agrees(with: w[1]), w.hasPositiveSizes else {
             throw GraphError.shapeMismatch(node: name, detail:
                 "linear needs X [rows, in], W [in, out], b [out]; got X \(x.text), W \(w.text), b \(b.text)")
         }

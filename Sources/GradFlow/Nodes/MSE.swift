@@ -11,7 +11,7 @@ public final class MSE: Node {
     public override var kind: String { "mse" }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
-        guard inputShapes[0] == inputShapes[1] else {
+        guard inputShapes[0].agrees(with: inputShapes[1]) else {
             throw GraphError.shapeMismatch(node: name, detail:
                 "mse needs targets and predictions of one shape; got \(inputShapes[0].text) and \(inputShapes[1].text)")
         }

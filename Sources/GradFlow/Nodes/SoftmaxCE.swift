@@ -17,7 +17,7 @@ public final class SoftmaxCE: Node {
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (z, labels) = (inputShapes[0], inputShapes[1])
-        let labelsFit = (labels.count == 1 || (labels.count == 2 && labels[1] == 1)) && z.count == 2 && labels[0] == z[0]
+        let labelsFit = (labels.count == 1 || (labels.count == 2 && labels[1] == 1)) && z.count == 2 && labels[0].agrees(with: z[0])
         guard labelsFit, z.hasPositiveSizes else {
             throw GraphError.shapeMismatch(node: name, detail:
                 "softmax_ce needs logits [rows, classes] and labels [rows]; got \(z.text) and \(labels.text)")
