@@ -50,11 +50,11 @@ extension Graph {
         }
     }
 
-    /// Checks the feeds of the inputs among `order`, re-plans buffers if the batch size changed,
-    /// and runs each node's forward pass.
+    /// Checks the feeds of the inputs among `order`, plans the buffers of any node not yet planned
+    /// for this batch size, and runs each node's forward pass.
     private func run(_ order: [Node]) throws {
-        let batch = try checkFeeds(order)
-        if !isPlannedFor(batch) { try plan(batchSize: batch) }
+        let batch = try checkFeeds(order) ?? 0
+        for node in order where node.plannedBatchSize != batch { try plan(node, batchSize: batch) }
         for node in order where !(node is Input) { try node.forward() }
     }
 
@@ -83,35 +83,32 @@ extension Graph {
         return batch?.size
     }
 
-    private func isPlannedFor(_ batch: Int?) -> Bool {
-        isPlanned && (batch == nil || batch == plannedBatchSize)
+    /// The memory plan for all nodes: allocates every value and needed gradient buffer once for
+    /// this batch size, so that steady-state steps reuse them and allocate nothing. (Running the
+    /// graph plans lazily; call this to plan ahead, e.g. before measuring allocations.)
+    /// - Throws: `GraphError.shapeMismatch` naming the node whose operands do not fit.
+    public func plan(batchSize: Int) throws {
+        for node in nodes where node.plannedBatchSize != batchSize { try plan(node, batchSize: batchSize) }
     }
 
-    /// The memory plan: allocates every value and needed gradient buffer once for this batch size,
-    /// so that steady-state steps reuse them and allocate nothing. Shapes are inferred again with
-    /// the real sizes, which catches a batch that disagrees with a fixed dimension.
-    /// - Throws: `GraphError.shapeMismatch` naming the node whose operands do not fit.
-    public func plan(batchSize: Int?) throws {
-        let batch = batchSize ?? plannedBatchSize ?? 1
-        isPlanned = false
-        for node in nodes {
-            var concrete = node.shape.resolved(batchSize: batch)
-            if !(node is Input) {
-                let operands = node.inboundNodes.map { SymbolicShape(fixed: $0.value.shape) }
-                do {
-                    concrete = try node.outputShape(for: operands).resolved(batchSize: batch)
-                } catch let error as ShapeError {
-                    throw GraphError.shapeMismatch(node: node.name, detail: error.description)
-                }
-                node.value = Tensor.zeros(concrete)
-            } else {
-                concrete = node.value.shape
+    /// Allocates one node's buffers for a batch size. Its shape is inferred again from the operands'
+    /// real sizes, which catches a batch that disagrees with a fixed dimension.
+    private func plan(_ node: Node, batchSize: Int) throws {
+        var concrete = node.shape.resolved(batchSize: batchSize)
+        if !(node is Input) {
+            let operands = node.inboundNodes.map { operand in
+                SymbolicShape(fixed: operand is Input ? operand.shape.resolved(batchSize: batchSize) : operand.value.shape)
             }
-            node.gradient = node.needsGradient ? Tensor.zeros(concrete) : Tensor.zeros([0])
+            do {
+                concrete = try node.outputShape(for: operands).resolved(batchSize: batchSize)
+            } catch let error as ShapeError {
+                throw GraphError.shapeMismatch(node: node.name, detail: error.description)
+            }
+            node.value = Tensor.zeros(concrete)
         }
-        for node in nodes where !(node is Input) { node.planScratchBuffers() }
-        plannedBatchSize = batch
-        isPlanned = true
+        node.gradient = node.needsGradient ? Tensor.zeros(concrete) : Tensor.zeros([0])
+        if !(node is Input) { node.planScratchBuffers() }
+        node.plannedBatchSize = batchSize
     }
 
     /// The bytes held by the planned value, gradient and scratch buffers (a memory-plan report).

@@ -24,9 +24,6 @@ public final class Graph {
     public let inputs: [Input]
     /// The ancestors of the loss in topological order: what a training step evaluates.
     let lossOrder: [Node]
-    /// The batch size the buffers are currently planned for (nil before the first run).
-    public internal(set) var plannedBatchSize: Int?
-    var isPlanned = false
 
     /// Builds the graph of everything `outputs` depend on. `loss` is the node the backward pass
     /// differentiates; when it is not given, a single scalar output is the loss, and a single

@@ -28,6 +28,9 @@ open class Node: Hashable, CustomStringConvertible {
     /// Whether the backward pass must compute this node's gradient: true for trainable parameters
     /// and everything that depends on one; false for data inputs and what depends only on them.
     public internal(set) var needsGradient = false
+    /// The batch size this node's buffers were planned for (nil before its first run; 0 when the
+    /// graph has no batch dimension).
+    public internal(set) var plannedBatchSize: Int?
 
     /// Creates a node with its operands and registers it as their consumer.
     public init(_ inboundNodes: [Node], name: String? = nil) {

@@ -3,9 +3,17 @@ extension Tensor: CustomStringConvertible {
     /// e.g. `[[1. 2.]\n [3. 4.]]`.
     public var description: String {
         if rank == 0 { return Tensor.format(scalars[0]) }
-        let texts = scalars.map(Tensor.format)
-        let width = texts.map(\.count).max() ?? 0
-        let padded = texts.map { String(repeating: " ", count: width - $0.count) + $0 }
+        // Align on the decimal point as numpy does: pad integer parts left, fractions right.
+        let parts = scalars.map(Tensor.format).map { text -> (Substring, Substring) in
+            guard let dot = text.firstIndex(of: ".") else { return (Substring(text), "") }
+            return (text[..<dot], text[dot...])
+        }
+        let integerWidth = parts.map(\.0.count).max() ?? 0
+        let fractionWidth = parts.map(\.1.count).max() ?? 0
+        let padded = parts.map { integer, fraction in
+            String(repeating: " ", count: integerWidth - integer.count) + integer + fraction
+                + String(repeating: " ", count: fractionWidth - fraction.count)
+        }
         return render(padded, axis: 0, offset: 0, indent: 1)
     }
 
