@@ -17,7 +17,9 @@ let package = Package(
         .target(name: "GradFlowKernels", dependencies: ["CGradFlowKernels"]),
         .target(name: "GradFlow", dependencies: ["GradFlowKernels"]),
         .executableTarget(name: "GradFlowTool", dependencies: ["GradFlow"]),
-        .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels"]),
+        // Counts heap allocations for the benchmark's allocations-per-step figure (bench only).
+        .target(name: "CMallocCounter"),
+        .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels", "CMallocCounter"]),
         .testTarget(name: "GradFlowKernelsTests", dependencies: ["GradFlowKernels"]),
         .testTarget(name: "GradFlowTests", dependencies: ["GradFlow"]),
     ]
