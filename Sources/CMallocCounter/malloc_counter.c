@@ -4,10 +4,11 @@
 // the library: the benchmark reads the count before and after N training steps.
 #include "CMallocCounter.h"
 
-#if defined(__linux__) && defined(__GLIBC__)
-#include <errno.h>
+#include <errno.h>      // also brings in <features.h>, which defines __GLIBC__
 #include <stddef.h>
 #include <stdatomic.h>
+
+#if defined(__linux__) && defined(__GLIBC__)
 
 extern void *__libc_malloc(size_t size);
 extern void *__libc_calloc(size_t count, size_t size);

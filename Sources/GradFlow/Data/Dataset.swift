@@ -57,7 +57,7 @@ extension Tensor {
     /// storage is not shared): how a planned batch buffer is refilled each step.
     /// - Precondition: `shape == [indices.count] + source.shape.dropFirst()`, indices in range.
     public mutating func copyRows(_ indices: ArraySlice<Int>, from source: Tensor) {
-        precondition(rank >= 1 && shape[0] == indices.count && Array(shape.dropFirst()) == Array(source.shape.dropFirst()),
+        precondition(rank >= 1 && shape[0] == indices.count && shape.dropFirst().elementsEqual(source.shape.dropFirst()),
                      "copyRows: \(indices.count) rows of \(source.shape) do not fit \(shape)")
         let width = source.shape.dropFirst().reduce(1, *)
         guard width > 0 else { return }

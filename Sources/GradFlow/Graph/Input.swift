@@ -4,12 +4,7 @@
 /// Feed it by setting `value` (as in MiniFlow: `X.value = batch`) or through a feed dictionary.
 public class Input: Node {
     /// Whether a value has been fed since the node was made.
-    public private(set) var isFed = false
-
-    /// The fed value; setting it marks the input as fed.
-    public override var value: Tensor {
-        didSet { isFed = true }
-    }
+    public var isFed: Bool { hasValue }
 
     /// Creates an input with a name (used in error messages) and a declared shape.
     public init(_ name: String, shape: SymbolicShape) {

@@ -20,7 +20,11 @@ open class Node: Hashable, CustomStringConvertible {
     public private(set) var inboundNodes: [Node]
     private var outboundLinks: [WeakNode] = []
     /// The output of `forward()`; for an `Input`, the fed data.
-    public var value = Tensor.zeros([0])
+    public var value = Tensor.zeros([0]) {
+        didSet { hasValue = true }   // a "simple" didSet (no oldValue), so in-place writes stay in place
+    }
+    /// Whether `value` has been set since the node was made (for an `Input`: whether it was fed).
+    public private(set) var hasValue = false
     /// ∂loss/∂value, accumulated by the consumers during the backward pass (empty when not needed).
     public var gradient = Tensor.zeros([0])
     /// The declared or inferred shape, with `.batch` where the batch size goes (set by the graph).
