@@ -1,0 +1,42 @@
+/// Elementwise sum with numpy broadcasting: `y = a + b`.
+///
+/// Shapes: `a` and `b` broadcast together (same shape, `[rows, n] + [n]`, `[rows, n] + [rows, 1]`,
+/// two scalars, …) → the broadcast shape. Adding two scalar losses (`Add(loss, L2Penalty(…))`)
+/// gives a scalar loss.
+/// Gradients: `∂L/∂a = Σ_broadcast ∂L/∂y`, `∂L/∂b = Σ_broadcast ∂L/∂y`: the upstream gradient
+/// summed over the axes each operand was repeated along. `Add(x, x)` gives `2·∂L/∂y`.
+public final class Add: Node {
+    private var plan = BroadcastPlan()
+
+    /// Creates `a + b`.
+    public init(_ a: Node, _ b: Node, name: String? = nil) { super.init([a, b], name: name) }
+
+    public override var kind: String { "add" }
+
+    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
+        guard let shape = BroadcastPlan.shape(inputShapes[0], inputShapes[1]), shape.hasPositiveSizes else {
+            throw GraphError.shapeMismatch(node: name, detail:
+                "add needs operands that broadcast together; got \(inputShapes[0].text) and \(inputShapes[1].text)")
+        }
+        return shape
+    }
+
+    public override func planScratchBuffers() {
+        plan = BroadcastPlan(result: value.shape, inboundNodes[0].value.shape, inboundNodes[1].value.shape)
+    }
+
+    public override func forward() throws {
+        inboundNodes[0].value.withReadPointer { a in inboundNodes[1].value.withReadPointer { b in
+            value.withWritePointer { y in plan.forEach { i, ia, ib in y[i] = a[ia] + b[ib] } }
+        } }
+    }
+
+    public override func backward() {
+        // One operand at a time, so that `Add(x, x)` adds both partials into the same buffer.
+        let (a, b) = (inboundNodes[0], inboundNodes[1])
+        gradient.withReadPointer { dy in
+            if a.needsGradient { a.gradient.withWritePointer { da in plan.forEach { i, ia, _ in da[ia] += dy[i] } } }
+            if b.needsGradient { b.gradient.withWritePointer { db in plan.forEach { i, _, ib in db[ib] += dy[i] } } }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// Elementwise (Hadamard) product with numpy broadcasting: `y = a ⊙ b`.
+///
+/// Shapes: `a` and `b` broadcast together (see `Add`) → the broadcast shape.
+/// Gradients: `∂L/∂a = Σ_broadcast ∂L/∂y ⊙ b`, `∂L/∂b = Σ_broadcast ∂L/∂y ⊙ a`. Both partials are
+/// accumulated, so `Multiply(x, x)` gives `∂L/∂x = 2x ⊙ ∂L/∂y`.
+public final class Multiply: Node {
+    private var plan = BroadcastPlan()
+
+    /// Creates `a ⊙ b`.
+    public init(_ a: Node, _ b: Node, name: String? = nil) { super.init([a, b], name: name) }
+
+    public override var kind: String { "multiply" }
+
+    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
+        guard let shape = BroadcastPlan.shape(inputShapes[0], inputShapes[1]), shape.hasPositiveSizes else {
+            throw GraphError.shapeMismatch(node: name, detail:
+                "multiply needs operands that broadcast together; got \(inputShapes[0].text) and \(inputShapes[1].text)")
+        }
+        return shape
+    }
+
+    public override func planScratchBuffers() {
+        plan = BroadcastPlan(result: value.shape, inboundNodes[0].value.shape, inboundNodes[1].value.shape)
+    }
+
+    public override func forward() throws {
+        inboundNodes[0].value.withReadPointer { a in inboundNodes[1].value.withReadPointer { b in
+            value.withWritePointer { y in plan.forEach { i, ia, ib in y[i] = a[ia] * b[ib] } }
+        } }
+    }
+
+    public override func backward() {
+        // One operand at a time, so that `Multiply(x, x)` adds both partials into the same buffer.
+        let (a, b) = (inboundNodes[0], inboundNodes[1])
+        gradient.withReadPointer { dy in
+            if a.needsGradient {
+                b.value.withReadPointer { bv in a.gradient.withWritePointer { da in
+                    plan.forEach { i, ia, ib in da[ia] += dy[i] * bv[ib] }
+                } }
+            }
+            if b.needsGradient {
+                a.value.withReadPointer { av in b.gradient.withWritePointer { db in
+                    plan.forEach { i, ia, ib in db[ib] += dy[i] * av[ia] }
+                } }
+            }
+        }
+    }
+}
