@@ -5,7 +5,13 @@
 /// `b[p * ldb + j]`, or with `transposeB` (B stored `n×k`) `b[j * ldb + p]`.
 /// `c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0) + (bias?[j] ?? 0) + Σ_p op(A)[i, p]·op(B)[p, j]`.
 ///
-/// - Complexity: `2·m·n·k` flops.
+/// Packed and cache-blocked (`GEMMBlocking`), with a 6×16 register-tile micro-kernel (AVX2+FMA when
+/// the CPU has it). Above `GEMMBlocking.parallelThresholdFlops` the rows or columns of C are split
+/// across up to `KernelThreads.count` threads. Steady-state calls allocate nothing. Sums over `p`
+/// are taken in blocks of `GEMMBlocking.kc` and may be fused multiply-adds, so results differ from
+/// the naive loop by rounding.
+///
+/// - Complexity: `2·m·n·k` flops; O(m·k + k·n) packing copies.
 package func gemm(
     transposeA: Bool = false, transposeB: Bool = false,
     m: Int, n: Int, k: Int,
@@ -14,19 +20,49 @@ package func gemm(
     c: UnsafeMutablePointer<Float>, ldc: Int,
     accumulate: Bool = false, bias: UnsafePointer<Float>? = nil
 ) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "gemm: negative size")
-    for i in 0..<m {
-        let row = c + i * ldc
-        if !accumulate { for j in 0..<n { row[j] = 0 } }
-        if let bias { for j in 0..<n { row[j] += bias[j] } }
-        for p in 0..<k {
-            let aip = transposeA ? a[p * lda + i] : a[i * lda + p]
-            if transposeB {
-                for j in 0..<n { row[j] += aip * b[j * ldb + p] }
-            } else {
-                let bp = b + p * ldb
-                for j in 0..<n { row[j] += aip * bp[j] }
-            }
-        }
+    gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+         c: c, ldc: ldc, accumulate: accumulate, bias: bias, kernel: .automatic, threads: KernelThreads.count)
+}
+
+/// `gemm(...)` with an explicit micro-kernel choice and thread budget (for tests and benchmarks).
+///
+/// - Parameters:
+///   - kernel: `.avx2FMA` requires `GEMMKernel.isAVX2FMASupported`.
+///   - threads: the most threads to use (≥ 1); small problems use one whatever this says.
+package func gemm(
+    transposeA: Bool, transposeB: Bool,
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int,
+    accumulate: Bool, bias: UnsafePointer<Float>?,
+    kernel: GEMMKernel, threads: Int
+) {
+    precondition(
+        m >= 0 && n >= 0 && k >= 0 && ldc >= n && lda >= (transposeA ? m : k) && ldb >= (transposeB ? k : n)
+            && threads >= 1 && (kernel != .avx2FMA || GEMMKernel.isAVX2FMASupported),
+        "gemm: invalid sizes, leading dimensions, thread count or kernel")
+    let problem = GEMMProblem(
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+        c: c, ldc: ldc, accumulate: accumulate, bias: bias)
+    if m == 0 || n == 0 { return }
+    if k == 0 { return problem.applyEmptyProduct() }
+    let function = kernel.function
+    let flops = 2 * m * n * k
+    guard threads > 1, flops >= GEMMBlocking.parallelThresholdFlops else {
+        return problem.runSerial(kernel: function)
+    }
+    // Split the longer side of C: the other operand is then packed once per thread, and the
+    // redundant packing (m·k when splitting columns, k·n when splitting rows) is the smaller one.
+    let splitColumns = n >= m
+    let unit = splitColumns ? GEMMBlocking.nr : GEMMBlocking.mr
+    let extent = splitColumns ? n : m
+    let units = (extent + unit - 1) / unit
+    let parts = min(threads, units)
+    guard parts > 1 else { return problem.runSerial(kernel: function) }
+    parallelFor(parts) { part in
+        let range = min(extent, units * part / parts * unit)..<min(extent, units * (part + 1) / parts * unit)
+        let piece = splitColumns ? problem.columns(range) : problem.rows(range)
+        piece.runSerial(kernel: function)
     }
 }

@@ -1,7 +1,41 @@
 #ifndef CGRADFLOWKERNELS_H
 #define CGRADFLOWKERNELS_H
 
+/// C micro-kernels for GradFlow's GEMM (the blocking, packing and threading live in Swift, in
+/// `GradFlowKernels`). How the fast path is built without any compiler flag:
+/// 1. `sgemm_kernel_avx2.c` defines its kernel under `__attribute__((target("avx2,fma")))`, so clang
+///    may emit AVX2/FMA for that one function while the rest of the package targets baseline x86-64.
+/// 2. It is written with `<immintrin.h>` intrinsics (`_mm256_fmadd_ps` on 12 ymm accumulators), so it
+///    does not depend on the optimiser vectorising or contracting anything; `#pragma clang optimize on`
+///    is implied by SwiftPM's release `-O` for C, and the intrinsics keep the kernel sound even at -O0.
+/// 3. The whole file is guarded by `#if defined(__x86_64__)`; elsewhere the symbol forwards to the
+///    portable kernel, so the package builds and links on arm64 too.
+/// 4. Swift picks the kernel once at run time with `gradflow_cpu_has_avx2_fma()` (CPUID), so a binary
+///    built on one machine runs correctly on any x86-64 CPU.
+/// 5. Check: `objdump -d --no-show-raw-insn` on the release object shows `vfmadd231ps %ymm…` in
+///    `gradflow_sgemm_6x16_avx2`.
+
+#include <stdint.h>
+
+/// Rows of C computed by one micro-kernel call (register tile height).
+#define GRADFLOW_SGEMM_MR 6
+/// Columns of C computed by one micro-kernel call (two 8-float vectors; register tile width).
+#define GRADFLOW_SGEMM_NR 16
+
 /// Returns 1 when this CPU can run the AVX2 + FMA micro-kernels, 0 otherwise.
 int gradflow_cpu_has_avx2_fma(void);
+
+/// One 6×16 register tile of C: `C[i][j] = (loadC ? C[i][j] : 0) + (bias ? bias[j] : 0) + Σ_p a[p·6+i]·b[p·16+j]`.
+///
+/// `a` is a packed A micro-panel (`kc` steps of 6 floats), `b` a packed B micro-panel (`kc` steps of 16
+/// floats), `c` is row-major with leading dimension `ldc`; all 6×16 elements of C are written.
+/// Requires AVX2 and FMA (check `gradflow_cpu_has_avx2_fma()` first). Complexity: `2·6·16·kc` flops.
+void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                              int loadC, const float *bias);
+
+/// The same contract as `gradflow_sgemm_6x16_avx2`, in plain C that runs on any CPU (the compiler may
+/// vectorise it for the baseline instruction set; it never needs FMA).
+void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                                  int loadC, const float *bias);
 
 #endif

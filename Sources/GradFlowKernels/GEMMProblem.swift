@@ -1,0 +1,106 @@
+/// One GEMM call's operands (see `gemm(...)` for the meaning of each field), with the serial blocked
+/// algorithm and the sub-problem views used to split it across threads.
+struct GEMMProblem {
+    var transposeA: Bool, transposeB: Bool
+    var m: Int, n: Int, k: Int
+    var a: UnsafePointer<Float>, lda: Int
+    var b: UnsafePointer<Float>, ldb: Int
+    var c: UnsafeMutablePointer<Float>, ldc: Int
+    var accumulate: Bool
+    var bias: UnsafePointer<Float>?
+
+    /// The sub-problem computing rows `range` of C (the same B, the matching rows of op(A)).
+    func rows(_ range: Range<Int>) -> GEMMProblem {
+        var part = self
+        part.m = range.count
+        part.a = transposeA ? a + range.lowerBound : a + range.lowerBound * lda
+        part.c = c + range.lowerBound * ldc
+        return part
+    }
+
+    /// The sub-problem computing columns `range` of C (the same A, the matching columns of op(B)).
+    func columns(_ range: Range<Int>) -> GEMMProblem {
+        var part = self
+        part.n = range.count
+        part.b = transposeB ? b + range.lowerBound * ldb : b + range.lowerBound
+        part.c = c + range.lowerBound
+        part.bias = bias.map { $0 + range.lowerBound }
+        return part
+    }
+
+    /// `C = (accumulate ? C : 0) + bias` for `k == 0`, where the product is empty.
+    func applyEmptyProduct() {
+        for i in 0..<m {
+            let row = c + i * ldc
+            for j in 0..<n { row[j] = (accumulate ? row[j] : 0) + (bias?[j] ?? 0) }
+        }
+    }
+
+    /// Runs the whole problem on the calling thread with its `GEMMWorkspace` (requires `k > 0`).
+    ///
+    /// Loop nest (Goto/BLIS): columns of C in NC blocks → depth in KC blocks (pack op(B)) → rows in
+    /// MC blocks (pack op(A)) → the macro-kernel over MR×NR tiles. The first KC block stores
+    /// (adding `bias`, and C when accumulating), later blocks add to C: the sum over p is therefore
+    /// taken in KC-sized partial sums, a different order from the naive loop.
+    func runSerial(kernel: MicroKernel) {
+        let workspace = GEMMWorkspace.current()
+        for jc in stride(from: 0, to: n, by: GEMMBlocking.nc) {
+            let nc = min(GEMMBlocking.nc, n - jc)
+            for pc in stride(from: 0, to: k, by: GEMMBlocking.kc) {
+                let kc = min(GEMMBlocking.kc, k - pc)
+                let bBlock = transposeB ? b + jc * ldb + pc : b + pc * ldb + jc
+                GEMMPacking.packB(bBlock, ldb: ldb, transposed: transposeB, depth: kc, cols: nc,
+                                  into: workspace.packedB)
+                let isFirst = pc == 0
+                let tile = TileStore(loadC: !isFirst || accumulate, bias: isFirst ? bias.map { $0 + jc } : nil)
+                for ic in stride(from: 0, to: m, by: GEMMBlocking.mc) {
+                    let mc = min(GEMMBlocking.mc, m - ic)
+                    let aBlock = transposeA ? a + pc * lda + ic : a + ic * lda + pc
+                    GEMMPacking.packA(aBlock, lda: lda, transposed: transposeA, rows: mc, depth: kc,
+                                      into: workspace.packedA)
+                    macroKernel(kernel, workspace: workspace, rows: mc, cols: nc, depth: kc,
+                                c: c + ic * ldc + jc, tile: tile)
+                }
+            }
+        }
+    }
+
+    /// How a KC block's result is combined with C.
+    private struct TileStore {
+        var loadC: Bool
+        var bias: UnsafePointer<Float>?
+    }
+
+    /// Sweeps the packed `rows×depth` A block against the packed `depth×cols` B block, one MR×NR
+    /// tile at a time; B micro-panel outer so that it stays in L1 across the A panels.
+    private func macroKernel(_ kernel: MicroKernel, workspace: GEMMWorkspace, rows: Int, cols: Int,
+                             depth: Int, c: UnsafeMutablePointer<Float>, tile: TileStore) {
+        let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
+        let loadC: Int32 = tile.loadC ? 1 : 0
+        for jr in stride(from: 0, to: cols, by: nr) {
+            let width = min(nr, cols - jr)
+            let bPanel = UnsafePointer(workspace.packedB + jr * depth)
+            let tileBias = tile.bias.map { $0 + jr }
+            for ir in stride(from: 0, to: rows, by: mr) {
+                let height = min(mr, rows - ir)
+                let aPanel = UnsafePointer(workspace.packedA + ir * depth)
+                let cTile = c + ir * ldc + jr
+                if height == mr && width == nr {
+                    kernel(Int64(depth), aPanel, bPanel, cTile, Int64(ldc), loadC, tileBias)
+                } else {
+                    // Edge tile: compute the full padded tile aside, then combine its valid part.
+                    let edge = workspace.edgeTile
+                    kernel(Int64(depth), aPanel, bPanel, edge, Int64(nr), 0, nil)
+                    for i in 0..<height {
+                        for j in 0..<width {
+                            var value = edge[i * nr + j]
+                            if let tileBias { value += tileBias[j] }
+                            if tile.loadC { value += cTile[i * ldc + j] }
+                            cTile[i * ldc + j] = value
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
