@@ -3,16 +3,46 @@ import GradFlow
 
 /// `gradflow`: the command-line front door. Exit codes: 0 ok, 1 runtime error, 2 usage error.
 let usage = """
-    usage: gradflow demo NAME      train a demo network and print its progress
-           gradflow --help         show this text
+    usage: gradflow demo NAME [OPTIONS]   train a demo network and print its progress
+           gradflow --help                show this text
 
-    demos: xor, regression, iris [--data PATH]
+    demos:
+      xor          2-3-1 ReLU network on the four XOR points (the seed's numpy network)
+      regression   Linear(1 → 1) on y = 2x + 1 + noise (the seed's Keras example)
+      iris         4-16-3 sigmoid classifier, resampled minibatches (the seed's MiniFlow)
+      digits       64-64-10 ReLU on the 8×8 UCI digits, 20% held out
+      wine         13-16-3 ReLU on the UCI wine data (standardised), 20% held out
+      diabetes     10-16-1 ReLU regression (standardised features and target), R² on 20% held out
+      mnist        784-128-64-10 ReLU, SGD lr 0.1 batch 64 (the seed's PyTorch network)
+
+    options (where they apply):
+      --epochs N              passes over the training data
+      --optimizer sgd|adam    default sgd (lr 0.1); adam uses lr 0.001
+      --lr X  --batch N  --seed N
+      --data PATH             the CSV file (iris, digits, wine, diabetes)
+      --mnist DIR             the MNIST directory (default: $GRADFLOW_MNIST)
     """
 
 func fail(_ message: String, code: Int32) -> Never {
     FileHandle.standardError.write(Data("gradflow: \(message)\n".utf8))
     exit(code)
 }
+
+/// The demos by name.
+let demos: [String: (DemoOptions) throws -> Void] = [
+    "xor": { _ in try XORDemo().run() },
+    "regression": { _ in try RegressionDemo().run() },
+    "iris": { options in
+        var demo = IrisDemo()
+        if let path = options.dataPath { demo.csvPath = path }
+        if let epochs = options.epochs { demo.epochs = epochs }
+        try demo.run()
+    },
+    "digits": { try DigitsDemo(options: $0).run() },
+    "wine": { try WineDemo(options: $0).run() },
+    "diabetes": { try DiabetesDemo(options: $0).run() },
+    "mnist": { try MNISTDemo(options: $0).run() },
+]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.isEmpty || arguments.contains("--help") || arguments.first == "help" {
@@ -23,16 +53,16 @@ guard arguments.removeFirst() == "demo", let name = arguments.first else {
     fail("unknown command; run 'gradflow --help'", code: 2)
 }
 arguments.removeFirst()
+guard let demo = demos[name] else {
+    let names = demos.keys.sorted()
+    let guess = names.min { editDistance($0, name) < editDistance($1, name) }
+    let hint = guess.map { editDistance($0, name) <= 2 ? "; did you mean '\($0)'?" : "" } ?? ""
+    fail("unknown demo '\(name)'\(hint) (demos: \(names.joined(separator: ", ")))", code: 2)
+}
+let options: DemoOptions
+do { options = try DemoOptions(parsing: arguments) } catch { fail(error.description, code: 2) }
 do {
-    switch name {
-    case "xor": try XORDemo().run()
-    case "regression": try RegressionDemo().run()
-    case "iris":
-        var demo = IrisDemo()
-        if let flag = arguments.firstIndex(of: "--data"), flag + 1 < arguments.count { demo.csvPath = arguments[flag + 1] }
-        try demo.run()
-    default: fail("unknown demo '\(name)'; demos: xor, regression, iris", code: 2)
-    }
+    try demo(options)
 } catch {
     fail("\(error)", code: 1)
 }

@@ -1,8 +1,18 @@
 /// The order in which a training loop visits examples, as in the seeds' training loops.
 public enum Minibatches {
-    /// MiniFlow's `resample(X, y, n_samples)`: `count` example indices drawn *with replacement*.
+    /// MiniFlow's `resample(X, y, n_samples)`: `count` example indices drawn uniformly *with
+    /// replacement* from `0..<exampleCount` (empty when there are no examples to draw from).
     public static func resample(count: Int, from exampleCount: Int, using generator: inout RandomGenerator) -> [Int] {
-        (0..<count).map { _ in Int(generator.next() % UInt64(exampleCount)) }
+        guard exampleCount > 0 else { return [] }
+        return (0..<max(count, 0)).map { _ in Int(generator.next() % UInt64(exampleCount)) }
+    }
+
+    /// The examples in their stored order, as consecutive ranges of `batchSize` (the last may be
+    /// shorter): how evaluation walks a data set.
+    /// - Throws: `DataError.invalidBatchSize` for a batch size below 1.
+    public static func sequential(exampleCount: Int, batchSize: Int) throws(DataError) -> [Range<Int>] {
+        guard batchSize >= 1 else { throw .invalidBatchSize(batchSize) }
+        return stride(from: 0, to: exampleCount, by: batchSize).map { $0..<min($0 + batchSize, exampleCount) }
     }
 
     /// One shuffled epoch split into batches of `batchSize` index ranges over `order`; the last

@@ -1,0 +1,105 @@
+/// Standardisation fitted on training data: `z = (x − μ) / σ` per column, with the column means μ
+/// and population standard deviations σ of the data it was fitted on.
+///
+/// Fit on the training set only, then apply the same transform to the test set, so that no
+/// information from the test set leaks into training:
+/// ```swift
+/// let scaler = try Standardizer.fit(train.features)
+/// let trainX = try scaler.transform(train.features), testX = try scaler.transform(test.features)
+/// ```
+/// A constant column (σ = 0) is only centred (σ is taken as 1), so it becomes 0, never NaN.
+/// Works on matrices `[examples, columns]` and on vectors `[examples]` (one column, e.g. a
+/// regression target).
+public struct Standardizer: Equatable, Sendable {
+    /// The column means μ of the fitted data.
+    public let mean: [Float]
+    /// The column standard deviations σ (population, divided by n) of the fitted data.
+    public let standardDeviation: [Float]
+
+    /// Computes the means and standard deviations of each column of `data` (in Double precision).
+    /// - Throws: `DataError.notAMatrix` for a rank other than 1 or 2, `.empty` for no rows.
+    public static func fit(_ data: Tensor) throws(DataError) -> Standardizer {
+        let columns = try ColumnStatistics(data, operation: "Standardizer.fit")
+        return Standardizer(mean: columns.mean.map { Float($0) },
+                            standardDeviation: columns.variance.map { Float($0.squareRoot()) })
+    }
+
+    /// `(x − μ) / σ` per column (σ = 0 treated as 1).
+    /// - Throws: `DataError.columnCountMismatch` when `data` has another number of columns than the
+    ///   fitted data, `.notAMatrix` for a rank other than 1 or 2.
+    public func transform(_ data: Tensor) throws(DataError) -> Tensor {
+        try ColumnStatistics.apply(to: data, columns: mean.count, operation: "Standardizer.transform") { value, column in
+            let sigma = standardDeviation[column]
+            return (value - mean[column]) / (sigma > 0 ? sigma : 1)
+        }
+    }
+
+    /// The inverse, `x = z·σ + μ` per column: maps standardised predictions back to original units.
+    /// - Throws: as `transform(_:)`.
+    public func inverseTransform(_ data: Tensor) throws(DataError) -> Tensor {
+        try ColumnStatistics.apply(to: data, columns: mean.count, operation: "Standardizer.inverseTransform") { value, column in
+            let sigma = standardDeviation[column]
+            return value * (sigma > 0 ? sigma : 1) + mean[column]
+        }
+    }
+
+    /// A copy of `dataset` with its features standardised (labels unchanged).
+    /// - Throws: as `transform(_:)`.
+    public func transformFeatures(of dataset: Dataset) throws(DataError) -> Dataset {
+        Dataset(uncheckedFeatures: try transform(dataset.features), labels: dataset.labels)
+    }
+}
+
+/// Per-column means and variances, and the loop that applies a per-column map (shared by the scalers).
+struct ColumnStatistics {
+    var mean: [Double]
+    var variance: [Double]
+    var minimum: [Float]
+    var maximum: [Float]
+
+    init(_ data: Tensor, operation: String) throws(DataError) {
+        let (rows, columns) = try ColumnStatistics.matrixShape(data)
+        guard rows > 0 else { throw .empty(operation: operation) }
+        var sum = [Double](repeating: 0, count: columns)
+        var squares = [Double](repeating: 0, count: columns)
+        minimum = [Float](repeating: .infinity, count: columns)
+        maximum = [Float](repeating: -.infinity, count: columns)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let value = data.scalars[row * columns + column]
+                sum[column] += Double(value)
+                minimum[column] = min(minimum[column], value)
+                maximum[column] = max(maximum[column], value)
+            }
+        }
+        mean = sum.map { $0 / Double(rows) }
+        for row in 0..<rows {   // two passes: Σ(x − μ)² is exact where Σx² − nμ² cancels
+            for column in 0..<columns {
+                let deviation = Double(data.scalars[row * columns + column]) - mean[column]
+                squares[column] += deviation * deviation
+            }
+        }
+        variance = squares.map { $0 / Double(rows) }
+    }
+
+    /// `(rows, columns)` of a matrix, or `(count, 1)` for a vector.
+    static func matrixShape(_ data: Tensor) throws(DataError) -> (rows: Int, columns: Int) {
+        switch data.rank {
+        case 1: return (data.shape[0], 1)
+        case 2: return (data.shape[0], data.shape[1])
+        default: throw .notAMatrix(shape: data.shape)
+        }
+    }
+
+    /// Applies `map(value, column)` to every element of `data`, checking the column count.
+    static func apply(to data: Tensor, columns expected: Int, operation: String,
+                      _ map: (Float, Int) -> Float) throws(DataError) -> Tensor {
+        let (_, columns) = try matrixShape(data)
+        guard columns == expected else { throw .columnCountMismatch(operation: operation, expected: expected, found: columns) }
+        var result = data
+        result.withUnsafeMutableBufferPointer { values in
+            for i in values.indices { values[i] = map(values[i], i % columns) }
+        }
+        return result
+    }
+}

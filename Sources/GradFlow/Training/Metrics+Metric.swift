@@ -1,0 +1,32 @@
+/// The score a training loop reports on validation data: a closed set of `Metrics` functions.
+public enum Metric: String, Sendable, CaseIterable {
+    /// `Metrics.accuracy` (classification: score rows against class indices); higher is better.
+    case accuracy
+    /// `Metrics.rSquared` (regression); higher is better.
+    case rSquared
+    /// `Metrics.meanSquaredError` (regression); lower is better.
+    case meanSquaredError
+    /// `Metrics.meanAbsoluteError` (regression); lower is better.
+    case meanAbsoluteError
+
+    /// The short name used in training logs: `acc`, `r2`, `mse`, `mae`.
+    public var shortName: String {
+        switch self {
+        case .accuracy: return "acc"
+        case .rSquared: return "r2"
+        case .meanSquaredError: return "mse"
+        case .meanAbsoluteError: return "mae"
+        }
+    }
+
+    /// Scores `predictions` against `targets`.
+    /// - Throws: `DataError.shapeMismatch` or `.empty` from the metric.
+    public func evaluate(predictions: Tensor, targets: Tensor) throws(DataError) -> Float {
+        switch self {
+        case .accuracy: return try Metrics.accuracy(predictions: predictions, labels: targets)
+        case .rSquared: return try Metrics.rSquared(predictions: predictions, targets: targets)
+        case .meanSquaredError: return try Metrics.meanSquaredError(predictions: predictions, targets: targets)
+        case .meanAbsoluteError: return try Metrics.meanAbsoluteError(predictions: predictions, targets: targets)
+        }
+    }
+}

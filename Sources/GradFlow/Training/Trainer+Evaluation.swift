@@ -1,0 +1,66 @@
+extension Trainer {
+    /// The result of scoring a data set: the mean loss, the metric if one was asked for, and the
+    /// predictions `[examples, …]` (the `prediction` node's rows, in the data's order).
+    public struct Evaluation: Sendable {
+        /// The loss averaged over all examples.
+        public var loss: Float
+        /// The requested metric on the whole data set, or nil.
+        public var metric: Float?
+        /// The model's predictions, one row per example.
+        public var predictions: Tensor
+    }
+
+    /// Scores `data` forward only (no gradients, no updates), in batches of `batchSize`.
+    ///
+    /// The loss of each batch is weighted by its size, so the result is the loss of the whole set for
+    /// losses that average over examples (`SoftmaxCE`, `MSE`).
+    /// - Throws: `DataError.invalidBatchSize`, `TrainerError.dataShapeMismatch`, `DataError` from the
+    ///   metric, `GraphError` from the graph.
+    public func evaluate(_ data: Dataset, metric: Metric? = nil, batchSize: Int = 256) throws -> Evaluation {
+        guard let loss = graph.loss else { throw TrainerError.noLoss }
+        let set = try conformed(data)
+        let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)
+        let order = Array(0..<set.count)
+        var predictions: Tensor?
+        var total: Double = 0
+        for range in ranges {
+            refill(features, rows: order[range], from: set.features)
+            refill(labels, rows: order[range], from: set.labels)
+            total += Double(try graph.evaluate(loss).scalars[0]) * Double(range.count)
+            copy(prediction.value, intoRowsFrom: range.lowerBound, of: &predictions, total: set.count)
+        }
+        let result = predictions ?? Tensor.zeros([0])
+        let score = try metric?.evaluate(predictions: result, targets: set.labels)
+        return Evaluation(loss: Float(total / Double(max(set.count, 1))), metric: score, predictions: result)
+    }
+
+    /// The predictions for `inputs` (`[examples, …]` fitting the features input), computed forward
+    /// only in batches of `batchSize`; labels are not needed.
+    /// - Throws: `DataError.invalidBatchSize`, `TrainerError.dataShapeMismatch`, `GraphError`.
+    public func predict(_ inputs: Tensor, batchSize: Int = 256) throws -> Tensor {
+        let placeholderLabels = Tensor.zeros([inputs.shape.first ?? 0])
+        let set = try conformed(Dataset(features: inputs, labels: placeholderLabels))
+        let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)
+        let order = Array(0..<set.count)
+        var predictions: Tensor?
+        for range in ranges {
+            refill(features, rows: order[range], from: set.features)
+            _ = try graph.evaluate(prediction)
+            copy(prediction.value, intoRowsFrom: range.lowerBound, of: &predictions, total: set.count)
+        }
+        return predictions ?? Tensor.zeros([0])
+    }
+
+    /// Copies a batch of outputs into rows `start…` of the result, allocating it on the first batch.
+    private func copy(_ batch: Tensor, intoRowsFrom start: Int, of result: inout Tensor?, total: Int) {
+        var all = result ?? Tensor.zeros([total] + batch.shape.dropFirst())
+        let width = batch.count / max(batch.shape.first ?? 1, 1)
+        batch.withUnsafeBufferPointer { source in
+            all.withUnsafeMutableBufferPointer { destination in
+                guard let from = source.baseAddress, let to = destination.baseAddress else { return }
+                (to + start * width).update(from: from, count: source.count)
+            }
+        }
+        result = all
+    }
+}

@@ -1,0 +1,90 @@
+import GradFlow
+
+/// A command-line mistake: the message says what was wrong; the tool exits with code 2.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// The optimizers a demo can be trained with (`--optimizer NAME`).
+enum OptimizerChoice: String, CaseIterable {
+    case sgd, adam
+
+    /// The optimizer with `learningRate`, or this optimizer's usual default (SGD 0.1, Adam 0.001).
+    func make(learningRate: Float?) throws -> any Optimizer {
+        switch self {
+        case .sgd: return try SGD(learningRate: learningRate ?? 0.1)
+        case .adam: return try Adam(learningRate: learningRate ?? 0.001)
+        }
+    }
+}
+
+/// The flags shared by the demos: `--epochs N --optimizer sgd|adam --lr X --batch N --seed N
+/// --mnist DIR --data PATH`. A demo uses the ones that apply and its own defaults for the rest.
+struct DemoOptions {
+    var epochs: Int?
+    var optimizer: OptimizerChoice = .sgd
+    var learningRate: Float?
+    var batchSize: Int?
+    var seed: UInt64?
+    var mnistDirectory: String?
+    var dataPath: String?
+
+    static let flags = ["--epochs", "--optimizer", "--lr", "--batch", "--seed", "--mnist", "--data"]
+
+    /// Parses flag–value pairs.
+    /// - Throws: `UsageError` for an unknown flag (with a suggestion), a missing value, or a value
+    ///   that is not valid for its flag.
+    init(parsing arguments: [String]) throws(UsageError) {
+        var index = 0
+        while index < arguments.count {
+            let flag = arguments[index]
+            guard DemoOptions.flags.contains(flag) else {
+                let guess = DemoOptions.flags.min { editDistance($0, flag) < editDistance($1, flag) }
+                let hint = guess.map { editDistance($0, flag) <= 3 ? "; did you mean '\($0)'?" : "" } ?? ""
+                throw UsageError(description: "unknown option '\(flag)'\(hint) (options: \(DemoOptions.flags.joined(separator: ", ")))")
+            }
+            guard index + 1 < arguments.count else { throw UsageError(description: "option '\(flag)' needs a value") }
+            let value = arguments[index + 1]
+            switch flag {
+            case "--epochs": epochs = try positive(Int(value), flag, value)
+            case "--batch": batchSize = try positive(Int(value), flag, value)
+            case "--seed":
+                guard let number = UInt64(value) else { throw UsageError(description: "--seed expects a whole number ≥ 0, got '\(value)'") }
+                seed = number
+            case "--lr":
+                guard let rate = Float(value), rate > 0, rate.isFinite else {
+                    throw UsageError(description: "--lr expects a positive number, got '\(value)'")
+                }
+                learningRate = rate
+            case "--optimizer":
+                guard let choice = OptimizerChoice(rawValue: value.lowercased()) else {
+                    let names = OptimizerChoice.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw UsageError(description: "unknown optimizer '\(value)'; choose one of \(names)")
+                }
+                optimizer = choice
+            case "--mnist": mnistDirectory = value
+            default: dataPath = value
+            }
+            index += 2
+        }
+    }
+
+    private func positive(_ number: Int?, _ flag: String, _ text: String) throws(UsageError) -> Int {
+        guard let number, number >= 1 else { throw UsageError(description: "\(flag) expects a whole number ≥ 1, got '\(text)'") }
+        return number
+    }
+}
+
+/// The Levenshtein distance between two strings (for "did you mean …?").
+func editDistance(_ a: String, _ b: String) -> Int {
+    let (a, b) = (Array(a), Array(b))
+    var previous = Array(0...b.count)
+    for i in 1...max(a.count, 1) where i <= a.count {
+        var current = [i] + [Int](repeating: 0, count: b.count)
+        for j in 1...max(b.count, 1) where j <= b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
