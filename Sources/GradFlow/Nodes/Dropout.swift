@@ -42,16 +42,17 @@ public final class Dropout: Node {
     }
 
     public override func forward() throws {
+        let count = mask.count
         lastPassWasTraining = isTraining
         guard isTraining else {
             inboundNodes[0].value.withReadPointer { x in value.withWritePointer { y in
-                for i in 0..<mask.count { y[i] = x[i] }
+                for i in 0..<count { y[i] = x[i] }
             } }
             return
         }
         if !(isMaskFrozen && hasMask) { drawMask() }
         inboundNodes[0].value.withReadPointer { x in mask.withReadPointer { m in value.withWritePointer { y in
-            for i in 0..<mask.count { y[i] = x[i] * m[i] }
+            for i in 0..<count { y[i] = x[i] * m[i] }
         } } }
     }
 
@@ -70,9 +71,9 @@ public final class Dropout: Node {
 
     /// Fills the mask with 0 (probability p) or 1/(1 − p), in place.
     private func drawMask() {
-        let (p, scale) = (dropProbability, 1 / (1 - dropProbability))
+        let (p, scale, count) = (dropProbability, 1 / (1 - dropProbability), mask.count)
         mask.withWritePointer { m in
-            for i in 0..<mask.count { m[i] = generator.nextUnitFloat() < p ? 0 : scale }
+            for i in 0..<count { m[i] = generator.nextUnitFloat() < p ? 0 : scale }
         }
         hasMask = true
     }

@@ -32,6 +32,7 @@ public struct StepDecay: LearningRateSchedule, Equatable {
         self.factor = factor
     }
 
+    /// `η₀ · factor^⌊epoch / stepSize⌋`.
     public func learningRate(atEpoch epoch: Int) -> Float {
         initialLearningRate * Float(power(Double(factor), max(epoch, 0) / stepSize))
     }
@@ -64,6 +65,7 @@ public struct CosineAnnealing: LearningRateSchedule, Equatable {
         self.period = period
     }
 
+    /// `η_min + (η₀ − η_min) · (1 + cos(π·min(epoch, T)/T)) / 2`.
     public func learningRate(atEpoch epoch: Int) -> Float {
         let progress = Double(min(max(epoch, 0), period)) / Double(period)
         let cosine = (1 + _cosDouble(Double.pi * progress)) / 2
