@@ -1,0 +1,123 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads and writes named tensors in the safetensors format (the format of Hugging Face's
+/// `safetensors` package), which Python loads with `safetensors.numpy.load_file`.
+///
+/// Layout: 8 bytes holding the header length N (unsigned, little-endian); N bytes of UTF-8 JSON,
+/// padded with spaces to a multiple of 8:
+/// `{"__metadata__": {"key": "value"}, "name": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]}}`;
+/// then the data section: each tensor's elements as little-endian 32-bit floats, row-major, at its
+/// `data_offsets` (byte offsets from the start of the data section). GradFlow writes the tensors in
+/// name order, contiguously.
+///
+/// ```swift
+/// try Checkpoint.write(tensors: ["w": w, "b": b], metadata: ["epoch": "3"], to: "model.safetensors")
+/// let tensors = try Checkpoint.read(from: "model.safetensors")      // ["b": …, "w": …]
+/// ```
+public enum Checkpoint {
+    /// A checkpoint's tensors and its string metadata.
+    public struct Contents: Equatable, Sendable {
+        /// The tensors by name.
+        public var tensors: [String: Tensor]
+        /// The `__metadata__` entries (empty when the file has none).
+        public var metadata: [String: String]
+
+        /// Creates contents from tensors and metadata.
+        public init(tensors: [String: Tensor], metadata: [String: String] = [:]) {
+            self.tensors = tensors
+            self.metadata = metadata
+        }
+    }
+
+    /// Writes `tensors` and `metadata` to `path` atomically: to `path.tmp-<pid>` first, then renamed
+    /// over `path`, so a reader never sees a half-written file.
+    /// - Throws: `CheckpointError.reservedName` for a tensor named `__metadata__`, `.unwritable`.
+    public static func write(tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws(CheckpointError) {
+        let bytes = try encode(Contents(tensors: tensors, metadata: metadata))
+        let temporary = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            throw .unwritable(file: path, reason: error.localizedDescription)
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = unlink(temporary)
+            throw .unwritable(file: path, reason: reason)
+        }
+    }
+
+    /// Reads every tensor of a safetensors file.
+    /// - Throws: `CheckpointError` saying what is wrong with the file (see `readContents(from:)`).
+    public static func read(from path: String) throws(CheckpointError) -> [String: Tensor] {
+        try readContents(from: path).tensors
+    }
+
+    /// Reads every tensor and the metadata of a safetensors file, after checking the header length
+    /// against the file size, the JSON, each dtype (F32 only), shape and byte range (in bounds,
+    /// exactly the shape's size, not overlapping another).
+    /// - Throws: `CheckpointError.unreadable`, `.truncated`, `.headerLengthOutOfBounds`,
+    ///   `.invalidHeader`, `.unsupportedDtype`, `.offsetsOutOfBounds`, `.byteCountMismatch`,
+    ///   `.overlappingTensors`.
+    public static func readContents(from path: String) throws(CheckpointError) -> Contents {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadable(file: path, reason: error.localizedDescription)
+        }
+        return try decode([UInt8](data), file: path)
+    }
+
+    /// The file's bytes for `contents` (see the layout above).
+    /// - Throws: `CheckpointError.reservedName` for a tensor named `__metadata__`.
+    public static func encode(_ contents: Contents) throws(CheckpointError) -> [UInt8] {
+        if contents.tensors[SafetensorsHeader.metadataKey] != nil { throw .reservedName(SafetensorsHeader.metadataKey) }
+        let names = contents.tensors.keys.sorted()
+        var entries: [SafetensorsHeader.Entry] = []
+        var offset = 0
+        for name in names {
+            let tensor = contents.tensors[name] ?? Tensor.zeros([0])
+            entries.append(.init(name: name, shape: tensor.shape, begin: offset, end: offset + 4 * tensor.count))
+            offset += 4 * tensor.count
+        }
+        let header = SafetensorsHeader.json(entries: entries, metadata: contents.metadata)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 + header.count + offset)
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes += $0 }
+        bytes += header
+        for name in names {
+            for scalar in contents.tensors[name]?.scalars ?? [] {
+                withUnsafeBytes(of: scalar.bitPattern.littleEndian) { bytes += $0 }
+            }
+        }
+        return bytes
+    }
+
+    /// Parses and validates the bytes of a safetensors file; `file` names it in errors.
+    /// - Throws: as `readContents(from:)`.
+    public static func decode(_ bytes: [UInt8], file: String = "<bytes>") throws(CheckpointError) -> Contents {
+        guard bytes.count >= 8 else { throw .truncated(file: file, size: bytes.count) }
+        var headerLength: UInt64 = 0
+        for index in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(bytes[index]) }
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw .headerLengthOutOfBounds(file: file, headerLength: headerLength, fileSize: bytes.count)
+        }
+        let dataStart = 8 + Int(headerLength)
+        let header = try SafetensorsHeader.parse(bytes[8..<dataStart], dataSize: bytes.count - dataStart, file: file)
+        var tensors: [String: Tensor] = [:]
+        for entry in header.entries {
+            var scalars = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)
+            for index in scalars.indices {
+                let at = dataStart + entry.begin + 4 * index
+                let pattern = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+                scalars[index] = Float(bitPattern: pattern)
+            }
+            tensors[entry.name] = Tensor(unchecked: entry.shape, scalars)
+        }
+        return Contents(tensors: tensors, metadata: header.metadata)
+    }
+}

@@ -1,0 +1,71 @@
+/// A checkpoint could not be written, or a file is not a checkpoint that fits: each case names the
+/// file and says what was expected and what was found.
+///
+/// Loading validates the whole file first, so a model that fails to load is left unchanged.
+public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be read.
+    case unreadable(file: String, reason: String)
+    /// The file could not be written (or renamed into place).
+    case unwritable(file: String, reason: String)
+    /// Fewer than the 8 bytes that hold the header length.
+    case truncated(file: String, size: Int)
+    /// A header length that does not fit in the file.
+    case headerLengthOutOfBounds(file: String, headerLength: UInt64, fileSize: Int)
+    /// A header that is not valid JSON, or not the safetensors layout.
+    case invalidHeader(file: String, detail: String)
+    /// A tensor stored in a type other than 32-bit floats.
+    case unsupportedDtype(file: String, tensor: String, dtype: String)
+    /// A tensor whose byte range lies outside the data section.
+    case offsetsOutOfBounds(file: String, tensor: String, begin: Int, end: Int, dataSize: Int)
+    /// A tensor whose byte range does not hold exactly its shape's elements.
+    case byteCountMismatch(file: String, tensor: String, shape: [Int], bytes: Int)
+    /// Two tensors whose byte ranges overlap.
+    case overlappingTensors(file: String, first: String, second: String)
+    /// A tensor name that cannot be written (`__metadata__` is reserved by the format).
+    case reservedName(String)
+    /// A tensor the model needs is not in the file.
+    case missingTensor(file: String, tensor: String)
+    /// A tensor in the file that the model does not have.
+    case unexpectedTensor(file: String, tensor: String)
+    /// A tensor whose shape differs from the model's parameter.
+    case shapeMismatch(file: String, tensor: String, expected: [Int], found: [Int])
+    /// Loading into a model whose parameters do not exist yet.
+    case modelNotBuilt
+    /// Optimizer state in the file that does not fit the model's optimizer.
+    case optimizerState(file: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(file, reason):
+            return "\(file): cannot read the checkpoint: \(reason)"
+        case let .unwritable(file, reason):
+            return "\(file): cannot write the checkpoint: \(reason)"
+        case let .truncated(file, size):
+            return "\(file): the file has \(size) bytes, fewer than the 8-byte header length of a safetensors file"
+        case let .headerLengthOutOfBounds(file, length, size):
+            return "\(file): the header length is \(length) bytes but the file has only \(size) bytes (truncated or not safetensors)"
+        case let .invalidHeader(file, detail):
+            return "\(file): invalid safetensors header: \(detail)"
+        case let .unsupportedDtype(file, tensor, dtype):
+            return "\(file): tensor '\(tensor)' has dtype \(dtype); only F32 is supported"
+        case let .offsetsOutOfBounds(file, tensor, begin, end, size):
+            return "\(file): tensor '\(tensor)' spans bytes \(begin)..<\(end) but the data section has \(size) bytes"
+        case let .byteCountMismatch(file, tensor, shape, bytes):
+            return "\(file): tensor '\(tensor)' of shape \(shape) needs \(shape.reduce(1, *) * 4) bytes but its offsets span \(bytes)"
+        case let .overlappingTensors(file, first, second):
+            return "\(file): tensors '\(first)' and '\(second)' overlap in the data section"
+        case .reservedName(let name):
+            return "'\(name)' is reserved by the safetensors format and cannot name a tensor"
+        case let .missingTensor(file, tensor):
+            return "\(file): the model needs tensor '\(tensor)' but the file does not have it"
+        case let .unexpectedTensor(file, tensor):
+            return "\(file): the file has tensor '\(tensor)', which is not a parameter of this model"
+        case let .shapeMismatch(file, tensor, expected, found):
+            return "\(file): tensor '\(tensor)' has shape \(found) but the model's parameter has shape \(expected)"
+        case .modelNotBuilt:
+            return "the model has no parameters yet; call `build(inputShape:)` before loading a checkpoint"
+        case let .optimizerState(file, detail):
+            return "\(file): the optimizer state does not fit the optimizer: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// The JSON header of a safetensors file: written by hand (a few lines, with a deterministic key
+/// order), parsed with Foundation's `JSONSerialization` and then checked entry by entry.
+enum SafetensorsHeader {
+    /// The header key that holds string metadata instead of a tensor.
+    static let metadataKey = "__metadata__"
+
+    /// One tensor's header entry: its name, shape and byte range in the data section.
+    struct Entry {
+        let name: String
+        let shape: [Int]
+        let begin: Int
+        let end: Int
+    }
+
+    /// The header bytes for `entries` and `metadata`, padded with spaces to a multiple of 8 bytes
+    /// (so the data section that follows the 8-byte length starts aligned).
+    static func json(entries: [Entry], metadata: [String: String]) -> [UInt8] {
+        var parts: [String] = []
+        if !metadata.isEmpty {
+            let pairs = metadata.keys.sorted().map { "\(quoted($0)):\(quoted(metadata[$0] ?? ""))" }
+            parts.append("\(quoted(metadataKey)):{\(pairs.joined(separator: ","))}")
+        }
+        for entry in entries {
+            let shape = entry.shape.map(String.init).joined(separator: ",")
+            parts.append("\(quoted(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(entry.begin),\(entry.end)]}")
+        }
+        var bytes = Array(("{" + parts.joined(separator: ",") + "}").utf8)
+        while bytes.count % 8 != 0 { bytes.append(UInt8(ascii: " ")) }
+        return bytes
+    }
+
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    /// Parses and validates a header: every entry an F32 tensor whose byte range lies inside the
+    /// data section, spans exactly its shape's bytes and overlaps no other entry.
+    /// - Returns: the entries sorted by offset, and the metadata.
+    /// - Throws: `CheckpointError.invalidHeader`, `.unsupportedDtype`, `.offsetsOutOfBounds`,
+    ///   `.byteCountMismatch`, `.overlappingTensors`.
+    static func parse(_ bytes: ArraySlice<UInt8>, dataSize: Int, file: String) throws(CheckpointError)
+        -> (entries: [Entry], metadata: [String: String]) {
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: Data(bytes)) } catch {
+            throw .invalidHeader(file: file, detail: "the header is not valid JSON (\(bytes.count) bytes)")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw .invalidHeader(file: file, detail: "the header is not a JSON object")
+        }
+        var metadata: [String: String] = [:]
+        var entries: [Entry] = []
+        for name in dictionary.keys.sorted() {
+            let value = dictionary[name] ?? 0
+            if name == metadataKey {
+                guard let pairs = value as? [String: Any] else {
+                    throw .invalidHeader(file: file, detail: "\(metadataKey) is not an object of strings")
+                }
+                for (key, item) in pairs {
+                    guard let text = item as? String else {
+                        throw .invalidHeader(file: file, detail: "\(metadataKey) entry '\(key)' is not a string")
+                    }
+                    metadata[key] = text
+                }
+            } else {
+                entries.append(try entry(name, value, dataSize: dataSize, file: file))
+            }
+        }
+        entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        var previous: Entry?
+        for current in entries where current.end > current.begin {
+            if let previous, current.begin < previous.end {
+                throw .overlappingTensors(file: file, first: previous.name, second: current.name)
+            }
+            previous = current
+        }
+        return (entries, metadata)
+    }
+
+    /// One tensor entry, checked: dtype F32, a shape of whole sizes, offsets in bounds and matching.
+    private static func entry(_ name: String, _ value: Any, dataSize: Int, file: String) throws(CheckpointError) -> Entry {
+        guard let fields = value as? [String: Any] else {
+            throw .invalidHeader(file: file, detail: "entry '\(name)' is not an object")
+        }
+        guard let dtype = fields["dtype"] as? String else {
+            throw .invalidHeader(file: file, detail: "entry '\(name)' has no \"dtype\" string")
+        }
+        guard dtype == "F32" else { throw .unsupportedDtype(file: file, tensor: name, dtype: dtype) }
+        guard let shape = integers(fields["shape"]) else {
+            throw .invalidHeader(file: file, detail: "entry '\(name)' has no \"shape\" list of sizes ≥ 0")
+        }
+        guard let offsets = integers(fields["data_offsets"]), offsets.count == 2, offsets[0] <= offsets[1] else {
+            throw .invalidHeader(file: file, detail: "entry '\(name)' needs \"data_offsets\": [begin, end] with begin ≤ end")
+        }
+        let (begin, end) = (offsets[0], offsets[1])
+        guard end <= dataSize else {
+            throw .offsetsOutOfBounds(file: file, tensor: name, begin: begin, end: end, dataSize: dataSize)
+        }
+        var count = 1
+        for size in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= dataSize else {
+                throw .byteCountMismatch(file: file, tensor: name, shape: shape, bytes: end - begin)
+            }
+            count = product
+        }
+        guard end - begin == 4 * count else {
+            throw .byteCountMismatch(file: file, tensor: name, shape: shape, bytes: end - begin)
+        }
+        return Entry(name: name, shape: shape, begin: begin, end: end)
+    }
+
+    /// A JSON array of non-negative whole numbers, or nil.
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let items = value as? [Any] else { return nil }
+        var result: [Int] = []
+        for item in items {
+            if let number = item as? Int, number >= 0 {
+                result.append(number)
+            } else if let number = item as? Double, number >= 0, number < 9.0e15, number.rounded() == number {
+                result.append(Int(number))
+            } else {
+                return nil
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,164 @@
+/// The loss and metrics of a model on a data set, from `Sequential.evaluate(_:_:batchSize:)`.
+public struct ModelEvaluation: Equatable, Sendable {
+    /// The loss over all examples.
+    public var loss: Float
+    /// Each compiled metric's score.
+    public var metrics: [Metric: Float]
+}
+
+extension Sequential {
+    /// Chooses the loss, the optimizer and the metrics (Keras's `compile`); the graph is rebuilt
+    /// with the loss at the next build, `fit`, `evaluate` or `predict`.
+    /// - Parameters:
+    ///   - loss: what `fit` minimises.
+    ///   - optimizer: what updates the parameters after each batch (`SGD`, `Adam`, …).
+    ///   - metrics: scores reported by `evaluate`; the first is also recorded per epoch by `fit` on
+    ///     validation data (`History` holds one metric).
+    public func compile(loss: Loss, optimizer: any Optimizer, metrics: [Metric] = []) {
+        configuration = (loss, optimizer, metrics)
+        invalidate()
+    }
+
+    /// Trains the model (Keras's `fit`): shuffled minibatches, one optimizer step per batch, and
+    /// after each epoch the validation loss and first metric, with dropout off.
+    /// - Parameters:
+    ///   - x: the examples, `[n, …]` (a vector `[n]` is taken as `[n, 1]`); the model is built
+    ///     from their shape if it has not been.
+    ///   - y: the targets: class indices `[n]` for `.softmaxCrossEntropy`, else the output's shape.
+    ///   - epochs: passes over the data, at least 1.
+    ///   - batchSize: examples per step, at least 1 (the last batch of an epoch may be shorter).
+    ///   - validationData: examples scored after each epoch.
+    ///   - validationSplit: when no `validationData` is given, the fraction in [0, 1) of the examples,
+    ///     taken from the end before shuffling (as Keras), held out for validation.
+    ///   - shuffle: whether each epoch visits the examples in a new seeded order.
+    ///   - seed: seeds the shuffles.
+    ///   - verbose: print one line per epoch (`Epoch 3/10  loss 0.2134  val_acc 0.9612  (1.9 s)`).
+    /// - Returns: the per-epoch loss, validation loss and metric, and times.
+    /// - Throws: `ModelError` (`.notCompiled`, `.dataShapeMismatch`, `.invalidArgument`, a layer's
+    ///   shape error), `TrainerError.invalidEpochs`, `DataError.invalidBatchSize`, `GraphError`.
+    @discardableResult
+    public func fit(_ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
+                    validationData: (x: Tensor, y: Tensor)? = nil, validationSplit: Double = 0,
+                    shuffle: Bool = true, seed: UInt64 = 0, verbose: Bool = true) throws -> History {
+        guard epochs >= 1 else { throw TrainerError.invalidEpochs(epochs) }
+        guard batchSize >= 1 else { throw DataError.invalidBatchSize(batchSize) }
+        guard validationSplit >= 0, validationSplit < 1 else {
+            throw ModelError.invalidArgument(name: "validationSplit", value: "\(validationSplit)", expected: "a fraction in [0, 1)")
+        }
+        let trainer = try preparedTrainer(for: x)
+        var train = try dataset(x, y)
+        var held = try validationData.map { try dataset($0.x, $0.y) }
+        if held == nil, validationSplit > 0 {
+            let cut = Int((Double(train.count) * (1 - validationSplit)).rounded(.down))
+            held = train.subset(Array(cut..<train.count))
+            train = train.subset(Array(0..<cut))
+        }
+        train = try trainer.conformed(train)
+        guard train.count >= 1 else { throw TrainerError.noBatches(examples: 0, batchSize: batchSize, dropLast: false) }
+        var generator = RandomGenerator(seed: seed)
+        var history = History(metric: held == nil ? nil : configuration?.metrics.first)
+        let log: TrainerLog = verbose ? .standardOutput : .silent
+        let clock = ContinuousClock()
+        for epoch in 1...epochs {
+            let start = clock.now
+            let batches = shuffle
+                ? try Minibatches.shuffledEpoch(exampleCount: train.count, batchSize: batchSize, using: &generator)
+                : try Minibatches.sequential(exampleCount: train.count, batchSize: batchSize).map { Array($0)[...] }
+            history.loss.append(try runEpoch(batches, of: train, with: trainer))
+            if let held {
+                let result = try trainer.evaluate(held, metric: history.metric, batchSize: batchSize)
+                history.validationLoss.append(result.loss)
+                if let score = result.metric { history.validationMetric.append(score) }
+            }
+            let elapsed = (clock.now - start).components
+            history.epochSeconds.append(Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+            log.write(history.summary(epoch: epoch, of: epochs))
+        }
+        return history
+    }
+
+    /// The loss and every compiled metric on `x` and `y`, forward only with dropout off.
+    /// - Throws: as `fit`.
+    public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 256) throws -> ModelEvaluation {
+        let trainer = try preparedTrainer(for: x)
+        let result = try trainer.evaluate(try dataset(x, y), batchSize: batchSize)
+        var scores: [Metric: Float] = [:]
+        let targets = try trainer.conformed(try dataset(x, y)).labels
+        for metric in configuration?.metrics ?? [] {
+            scores[metric] = try metric.evaluate(predictions: result.predictions, targets: targets)
+        }
+        return ModelEvaluation(loss: result.loss, metrics: scores)
+    }
+
+    /// The model's outputs for `x` (`[n, …]`, or `[n]` as `[n, 1]`), forward only, in batches, with
+    /// dropout off. Works before `compile` too; builds the model from `x`'s shape if needed.
+    /// - Returns: `[n] + output shape`.
+    /// - Throws: `DataError.invalidBatchSize`, a layer's `ModelError` when `x` does not fit, `GraphError`.
+    public func predict(_ x: Tensor, batchSize: Int = 256) throws -> Tensor {
+        let examples = try asExamples(x)
+        try build(inputShape: Array(examples.shape.dropFirst()))
+        guard let input, let output, let graph else { throw ModelError.notBuilt }
+        setTraining(false)
+        var result: [Float] = []
+        var rowShape: [Int] = []
+        for range in try Minibatches.sequential(exampleCount: examples.shape[0], batchSize: batchSize) {
+            let batch = try graph.evaluate(output, feed: [input: examples.gatheringRows(Array(range))])
+            rowShape = Array(batch.shape.dropFirst())
+            result += batch.scalars
+        }
+        return try Tensor(shape: [examples.shape[0]] + rowShape, scalars: result)
+    }
+
+    /// One pass over `batches`: feed, forward and backward with dropout on, update. Returns the mean
+    /// batch loss. (The same steps as `Trainer.fit`, which has no dropout switch or unshuffled order.)
+    private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset, with trainer: Trainer) throws -> Float {
+        setTraining(true)
+        defer { setTraining(false) }
+        var total: Double = 0
+        for batch in batches {
+            trainer.refill(trainer.features, rows: batch, from: train.features)
+            trainer.refill(trainer.labels, rows: batch, from: train.labels)
+            total += Double(try trainer.graph.forwardAndBackward())
+            trainer.optimizer.update(trainer.graph.trainables)
+        }
+        return Float(total / Double(max(batches.count, 1)))
+    }
+
+    /// Switches every `Dropout` node of the graph between training and inference.
+    func setTraining(_ isTraining: Bool) {
+        for case let dropout as Dropout in graph?.nodes ?? [] { dropout.isTraining = isTraining }
+    }
+
+    /// Builds the model for `x`'s example shape (if needed) and returns the trainer over its graph.
+    /// - Throws: `ModelError.notCompiled`, a layer's build error.
+    private func preparedTrainer(for x: Tensor) throws -> Trainer {
+        guard let configuration else { throw ModelError.notCompiled }
+        try build(inputShape: Array(try asExamples(x).shape.dropFirst()))
+        if let cachedTrainer { return cachedTrainer }
+        guard let graph, let input, let targets, let output else { throw ModelError.notBuilt }
+        let trainer = try Trainer(graph: graph, features: input, labels: targets, prediction: output,
+                                  optimizer: configuration.optimizer, log: .silent)
+        cachedTrainer = trainer
+        return trainer
+    }
+
+    /// `x` and `y` as a data set with features flattened to `[n, features]` (the trainer reshapes
+    /// them back to the input's shape).
+    private func dataset(_ x: Tensor, _ y: Tensor) throws -> Dataset {
+        let examples = try asExamples(x)
+        let rows = examples.shape[0]
+        guard y.rank >= 1, y.shape[0] == rows else {
+            throw ModelError.dataShapeMismatch(argument: "y", expected: "[\(rows), …] (one target per example of x)", found: y.shape)
+        }
+        return try Dataset(features: try examples.reshaped([rows, examples.count / max(rows, 1)]), labels: y)
+    }
+
+    /// `x` with examples along the first axis: a vector `[n]` becomes `[n, 1]`.
+    private func asExamples(_ x: Tensor) throws -> Tensor {
+        switch x.rank {
+        case 0: throw ModelError.dataShapeMismatch(argument: "x", expected: "[examples, …]", found: x.shape)
+        case 1: return try x.reshaped([x.shape[0], 1])
+        default: return x
+        }
+    }
+}
