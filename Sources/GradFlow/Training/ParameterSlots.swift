@@ -65,7 +65,8 @@ struct ParameterSlots {
         }
         var loaded: [ObjectIdentifier: Entry] = [:]
         var used = 0
-        for (name, parameter) in byName {
+        for parameter in parameters {   // in the caller's order, so the first problem reported is stable
+            let name = parameter.name
             let keys = slotNames.map { "\(name).\($0)" }
             guard let step = state.steps[name] else { continue }
             var storage: [Float] = []
