@@ -45,6 +45,7 @@ let demos: [String: (DemoOptions) throws -> Void] = [
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if let code = runGradFlow(arguments) { exit(code) }   // graph-file commands: check, train, … (Commands/)
 if arguments.isEmpty || arguments.contains("--help") || arguments.first == "help" {
     print(usage)
     exit(arguments.isEmpty ? 2 : 0)

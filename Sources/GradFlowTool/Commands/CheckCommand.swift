@@ -1,0 +1,47 @@
+import GradFlow
+
+/// `gradflow check FILE`: shapes and a finite-difference gradient check of the whole graph.
+enum CheckCommand {
+    static func run(_ arguments: [String]) throws {
+        let options = try CommandOptions(arguments, accepted: ["seed"], command: "check")
+        let path = try options.graphFile("check")
+        let file = try GraphFile.load(path: path)
+        let seed = UInt64(try options.integer("seed", minimum: 0) ?? 0)
+        let report: GradientCheckReport
+        do { report = try GradientCheckReport(graph: file.graph, batchSize: 3, seed: seed) } catch {
+            throw GraphFileError(.runtime("the gradient check could not run: \(error)"), at: file.location(of: file.loss))
+        }
+        print("\(path): \(file.graph.nodes.count) nodes, \(file.parameters.count) parameters, loss '\(file.loss.name)', output '\(file.output.name)'")
+        print(report.text, terminator: "")
+        guard report.passed else {
+            throw CommandError.runtime("gradient check FAILED: an analytic gradient differs from finite differences by \(report.tolerance) or more")
+        }
+        print("gradient check passed (loss \(fixedText(report.loss, 5)) on a random batch of 3)")
+    }
+}
+
+/// `gradflow dot FILE`: Graphviz DOT on standard output.
+enum DotCommand {
+    static func run(_ arguments: [String]) throws {
+        let options = try CommandOptions(arguments, accepted: [], command: "dot")
+        let file = try GraphFile.load(path: try options.graphFile("dot"))
+        print(DOTWriter.dot(for: file.graph, title: file.fileName), terminator: "")
+    }
+}
+
+/// `gradflow plan FILE [--batch N]`: the Kahn order and the memory plan.
+enum PlanCommand {
+    static func run(_ arguments: [String]) throws {
+        let options = try CommandOptions(arguments, accepted: ["batch"], command: "plan")
+        let file = try GraphFile.load(path: try options.graphFile("plan"))
+        let batch = try options.integer("batch") ?? file.training.batchSize
+        let report: PlanReport
+        do { report = try PlanReport(graph: file.graph, batchSize: batch) } catch {
+            throw GraphFileError(.runtime("cannot plan for batch \(batch): \(error)"), at: file.location(of: file.loss))
+        }
+        print("Kahn order: " + file.graph.nodes.map(\.name).joined(separator: " → "))
+        print("Memory plan for batch \(batch):")
+        print(report.text, terminator: "")
+        print("total \(report.totalBytes) bytes (\(PlanReport.humanBytes(report.totalBytes)))")
+    }
+}

@@ -1,0 +1,56 @@
+/// The arguments of one `gradflow` command: positional words and `--name value` options, checked
+/// against what the command accepts.
+struct CommandOptions {
+    /// The positional arguments, in order.
+    var positional: [String] = []
+    /// The options given, by name (without the dashes).
+    var values: [String: String] = [:]
+
+    /// Splits `arguments`; every option takes a value.
+    /// - Throws: `CommandError.usage` for an unknown option or one without a value.
+    init(_ arguments: [String], accepted: [String], command: String) throws(CommandError) {
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument.hasPrefix("--") {
+                let name = String(argument.dropFirst(2))
+                guard accepted.contains(name) else {
+                    throw .usage("'\(command)' has no option '--\(name)'" + (accepted.isEmpty ? "" : "; options: " + accepted.map { "--" + $0 }.joined(separator: ", ")))
+                }
+                guard index + 1 < arguments.count else { throw .usage("option '--\(name)' needs a value") }
+                values[name] = arguments[index + 1]
+                index += 2
+            } else {
+                positional.append(argument)
+                index += 1
+            }
+        }
+    }
+
+    /// The single graph-file argument.
+    /// - Throws: `CommandError.usage` when there is none or more than one.
+    func graphFile(_ command: String) throws(CommandError) -> String {
+        guard positional.count == 1, let file = positional.first else {
+            throw .usage("'\(command)' needs one graph file: gradflow \(command) FILE; see 'gradflow help \(command)'")
+        }
+        return file
+    }
+
+    /// A whole-number option at least `minimum`, if given.
+    /// - Throws: `CommandError.usage` when it is not such a number.
+    func integer(_ name: String, minimum: Int = 1) throws(CommandError) -> Int? {
+        guard let text = values[name] else { return nil }
+        guard let value = Int(text), value >= minimum else {
+            throw .usage("option '--\(name)' needs a whole number ≥ \(minimum), not '\(text)'")
+        }
+        return value
+    }
+}
+
+/// Why a command failed: bad usage (exit 2) or a runtime problem (exit 1).
+enum CommandError: Error {
+    /// The command line is wrong.
+    case usage(String)
+    /// The command could not do its work (a bad graph file, missing data, a failed check).
+    case runtime(String)
+}

@@ -1,0 +1,83 @@
+import GradFlow
+
+/// The help texts of the graph-file commands.
+enum GradFlowHelp {
+    /// The commands with help pages.
+    static let commands = ["check", "train", "eval", "predict", "dot", "plan", "demo"]
+
+    static let overview = """
+        usage: gradflow COMMAND [ARGUMENTS]
+
+        commands:
+          check FILE                      parse, infer shapes, gradient-check the whole graph
+          train FILE [--epochs N] [--seed S] [--save W.safetensors] [--plot loss.svg]
+          eval FILE --weights W           loss and metric on the file's held-out data
+          predict FILE --weights W --input data.csv    predictions as CSV on standard output
+          dot FILE                        Graphviz DOT of the graph on standard output
+          plan FILE [--batch N]           Kahn order and memory plan
+          demo NAME                       the built-in demos (xor, regression, iris, …)
+          help [COMMAND | ops]            this text, a command's help, or the operation table
+
+        Graph files are described in Graphs/README.md. Exit codes: 0 ok, 1 runtime error, 2 usage error.
+        """
+
+    /// The help page of `topic`, or nil.
+    static func text(for topic: String) -> String? {
+        switch topic {
+        case "check":
+            return """
+                usage: gradflow check FILE [--seed S]
+                Parses FILE, infers every shape, and compares the analytic gradient of every parameter with
+                central finite differences on a random batch of 3. Prints one row per node (name, op, shape,
+                max relative error for parameters). Exit 1 if any parameter's error is 2e-2 or more.
+                """
+        case "train":
+            return """
+                usage: gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save W.safetensors] [--plot loss.svg]
+                Trains with the file's data and train statements (options override them), printing one line
+                per epoch (and a progress bar on a terminal), then the final loss and metric on the training
+                and held-out data. --save writes the parameters as safetensors; --plot the loss curve as SVG.
+                """
+        case "eval":
+            return """
+                usage: gradflow eval FILE --weights W.safetensors [--seed S]
+                Loads the weights into the graph and prints loss and metric on the training and held-out data.
+                """
+        case "predict":
+            return """
+                usage: gradflow predict FILE --weights W.safetensors --input data.csv [--seed S]
+                Reads feature rows from a CSV file (a header line, then numbers; a column named like the file's
+                CSV target is ignored), applies the file's standardisation, and writes one CSV row of
+                predictions per input row to standard output (class and probabilities for classifiers).
+                """
+        case "dot":
+            return "usage: gradflow dot FILE\nWrites Graphviz DOT: operations as boxes (name, op, shape), inputs blue, parameters orange.\n"
+                + "Render with: gradflow dot FILE | dot -Tsvg > graph.svg"
+        case "plan":
+            return "usage: gradflow plan FILE [--batch N]\nPrints the Kahn order and every planned buffer (value, gradient) with shape and bytes, and the total.\n"
+                + "The batch size defaults to the file's train batch."
+        case "demo":
+            return "usage: gradflow demo NAME\nTrains one of the built-in demo networks written in Swift."
+        case "ops":
+            var lines = ["operation             operands            keywords        summary"]
+            for operation in OperationTable.all {
+                let keywords = operation.keywords.map { $0.defaultValue == nil ? "\($0.name):" : "\($0.name): \(fmt($0.defaultValue))" }
+                lines.append(pad(operation.name, 22) + pad(operation.operands.joined(separator: ", ") + (operation.isVariadic ? ", …" : ""), 20)
+                             + pad(keywords.joined(separator: ", "), 16) + operation.summary)
+            }
+            lines.append("aliases: " + OperationTable.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+            return lines.joined(separator: "\n")
+        default:
+            return nil
+        }
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(width - text.count, 1))
+    }
+
+    private static func fmt(_ value: Double?) -> String {
+        guard let value else { return "" }
+        return value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
+    }
+}
