@@ -68,6 +68,7 @@ public struct TrainingSpec: Equatable, Sendable {
         self.hyperparameters = values
         self.location = location
         try apply(options)
+        _ = try makeOptimizer()   // the library validates the hyper-parameters now, so errors point here
     }
 
     private mutating func apply(_ options: [(name: Name, value: Expression)]) throws(GraphFileError) {
