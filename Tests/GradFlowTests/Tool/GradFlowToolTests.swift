@@ -1,0 +1,87 @@
+import XCTest
+import Foundation
+
+/// Runs the built `gradflow` binary: exit codes, stderr messages and the graph-file commands.
+final class GradFlowToolTests: XCTestCase {
+    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `gradflow` built next to the test bundle (the same build directory).
+    private static var binary: URL? {
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent(),
+                          Bundle(for: GradFlowToolTests.self).bundleURL.deletingLastPathComponent()]
+        return candidates.map { $0.appendingPathComponent("gradflow") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    override func setUpWithError() throws {
+        guard Self.binary != nil else { throw XCTSkip("gradflow is not built next to the tests") }
+    }
+
+    private func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
+        let binary = try XCTUnwrap(Self.binary)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.repository
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile(), errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+
+    private func temporaryFile(_ name: String, _ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gradflow-tool-\(UUID().uuidString)-\(name)")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    func testHelpAndUsageErrors_exitCodes() throws {
+        XCTAssertEqual(try run(["--help"]).code, 0)
+        XCTAssertEqual(try run(["help", "train"]).code, 0)
+        XCTAssertTrue(try run(["help", "ops"]).out.contains("softmax_ce"))
+        let missing = try run(["check"])
+        XCTAssertEqual(missing.code, 2)
+        XCTAssertTrue(missing.err.hasPrefix("gradflow: 'check' needs one graph file"))
+        XCTAssertEqual(try run(["train", "Graphs/xor.graph", "--epoch", "3"]).code, 2)
+        XCTAssertEqual(try run(["help", "nothing"]).code, 2)
+    }
+
+    func testCheck_passesOnDemo_andReportsErrorsWithLocation() throws {
+        let ok = try run(["check", "Graphs/xor.graph"])
+        XCTAssertEqual(ok.code, 0)
+        XCTAssertTrue(ok.out.contains("gradient check passed"))
+        let path = try temporaryFile("bad.graph", "input X [batch, 2]\nh = relu2(X)\n")
+        let bad = try run(["check", path])
+        XCTAssertEqual(bad.code, 1)
+        XCTAssertEqual(bad.err, "\(path):2:5: error: unknown operation 'relu2'; did you mean 'relu'?\n")
+    }
+
+    func testDotAndPlan_printGraph() throws {
+        let dot = try run(["dot", "Graphs/skip.graph"])
+        XCTAssertEqual(dot.code, 0)
+        XCTAssertTrue(dot.out.contains("Wr\\nparam [16, 16]"))
+        let plan = try run(["plan", "Graphs/xor.graph", "--batch", "4"])
+        XCTAssertEqual(plan.code, 0)
+        XCTAssertTrue(plan.out.contains("Kahn order: "))
+        XCTAssertTrue(plan.out.contains("total"))
+    }
+
+    func testTrainSaveEvalPredict_roundTrip() throws {
+        let weights = FileManager.default.temporaryDirectory.appendingPathComponent("gradflow-tool-\(UUID().uuidString).safetensors").path
+        let train = try run(["train", "Graphs/iris.graph", "--epochs", "3", "--save", weights])
+        XCTAssertEqual(train.code, 0, train.err)
+        XCTAssertTrue(train.out.contains("Epoch 3/3"))
+        let eval = try run(["eval", "Graphs/iris.graph", "--weights", weights])
+        XCTAssertEqual(eval.code, 0, eval.err)
+        XCTAssertTrue(eval.out.contains("test : loss"))
+        let rows = try temporaryFile("rows.csv", "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n")
+        let predict = try run(["predict", "Graphs/iris.graph", "--weights", weights, "--input", rows])
+        XCTAssertEqual(predict.code, 0, predict.err)
+        let lines = predict.out.split(separator: "\n")
+        XCTAssertEqual(lines.first, "class,p0,p1,p2")
+        XCTAssertEqual(lines.count, 3)
+    }
+}
