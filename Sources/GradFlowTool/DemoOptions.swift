@@ -18,18 +18,43 @@ enum OptimizerChoice: String, CaseIterable {
     }
 }
 
-/// The flags shared by the demos: `--epochs N --optimizer sgd|adam --lr X --batch N --seed N
+/// How the learning rate changes over the epochs (`--schedule NAME`).
+enum ScheduleChoice: String, CaseIterable {
+    /// The same rate every epoch.
+    case constant
+    /// Cosine annealing from the initial rate to 0 over the run (PyTorch's `CosineAnnealingLR`).
+    case cosine
+    /// The rate divided by 10 after half of the epochs, and again after three quarters.
+    case step
+
+    /// Makes `trainer` set `optimizer.learningRate` before each epoch after the first.
+    func install(on trainer: Trainer, epochs: Int) throws {
+        let optimizer = trainer.optimizer
+        let initial = optimizer.learningRate
+        let schedule: (any LearningRateSchedule)?
+        switch self {
+        case .constant: schedule = nil
+        case .cosine: schedule = try CosineAnnealing(initialLearningRate: initial, period: epochs)
+        case .step: schedule = try StepDecay(initialLearningRate: initial, stepSize: max(epochs / 2, 1), factor: 0.1)
+        }
+        guard let schedule else { return }
+        trainer.epochEnded = { epoch, _ in optimizer.learningRate = schedule.learningRate(atEpoch: epoch) }
+    }
+}
+
+/// The flags shared by the demos: `--epochs N --optimizer sgd|adam --schedule constant|cosine|step --lr X --batch N --seed N
 /// --mnist DIR --data PATH`. A demo uses the ones that apply and its own defaults for the rest.
 struct DemoOptions {
     var epochs: Int?
     var optimizer: OptimizerChoice = .sgd
+    var schedule: ScheduleChoice?
     var learningRate: Float?
     var batchSize: Int?
     var seed: UInt64?
     var mnistDirectory: String?
     var dataPath: String?
 
-    static let flags = ["--epochs", "--optimizer", "--lr", "--batch", "--seed", "--mnist", "--data"]
+    static let flags = ["--epochs", "--optimizer", "--schedule", "--lr", "--batch", "--seed", "--mnist", "--data"]
 
     /// Parses flag–value pairs.
     /// - Throws: `UsageError` for an unknown flag (with a suggestion), a missing value, or a value
@@ -62,6 +87,12 @@ struct DemoOptions {
                     throw UsageError(description: "unknown optimizer '\(value)'; choose one of \(names)")
                 }
                 optimizer = choice
+            case "--schedule":
+                guard let choice = ScheduleChoice(rawValue: value.lowercased()) else {
+                    let names = ScheduleChoice.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw UsageError(description: "unknown schedule '\(value)'; choose one of \(names)")
+                }
+                schedule = choice
             case "--mnist": mnistDirectory = value
             default: dataPath = value
             }

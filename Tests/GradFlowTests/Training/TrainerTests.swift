@@ -44,6 +44,21 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(try trainer.predict(test.features, batchSize: 5), evaluation.predictions)
     }
 
+    func testFit_digits_passes90PercentHeldOutInAFewEpochs() throws {
+        var rng = RandomGenerator(seed: 1)
+        let (rawTrain, rawTest) = try CSVReader.load(path: dataPath("digits.csv"), target: "digit").split(testFraction: 0.2, using: &rng)
+        let scaler = try Standardizer.fit(rawTrain.features)
+        let X = Input("X", shape: [.batch, 64]), y = Input("y", shape: [.batch])
+        let W1 = Parameter("W1", .randomUniform([64, 32], lower: -0.125, upper: 0.125, using: &rng))
+        let W2 = Parameter("W2", .randomUniform([32, 10], lower: -0.17, upper: 0.17, using: &rng))
+        let logits = Linear(ReLU(Linear(X, W1, Parameter("b1", .zeros([32])))), W2, Parameter("b2", .zeros([10])))
+        let trainer = try Trainer(graph: try Graph(loss: SoftmaxCE(logits, y)), features: X, labels: y, prediction: logits,
+                                  optimizer: try SGD(learningRate: 0.1), log: .silent)
+        let history = try trainer.fit(try scaler.transformFeatures(of: rawTrain), epochs: 5, batchSize: 32, shuffleSeed: 1,
+                                      validation: try scaler.transformFeatures(of: rawTest), metric: .accuracy)
+        XCTAssertGreaterThanOrEqual(history.validationMetric.last ?? 0, 0.9)
+    }
+
     func testFit_sameSeed_reproducesTheRun() throws {
         let (first, train, _) = try irisTrainer()
         let (second, _, _) = try irisTrainer()
