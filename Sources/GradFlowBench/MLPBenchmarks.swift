@@ -1,5 +1,177 @@
-/// MNIST MLP training throughput (samples/s) and allocations per step: to be written (see
-/// shared/bench/ref_mlp_torch.py for the protocol to mirror).
+import CMallocCounter
+import Foundation
+import GradFlow
+import GradFlowKernels
+
+/// MNIST MLP 784-128-64-10 (ReLU, softmax cross-entropy, plain SGD lr 0.1), mirroring
+/// shared/bench/ref_mlp_torch.py: pixels /255; PyTorch's default init U(±1/√fan_in) for weights and
+/// biases; one permutation per epoch applied before the timed loop; contiguous slices; the last short
+/// batch dropped; the median over repeated epochs, each on a fresh model. Also measured: heap
+/// allocations per steady-state step (malloc counter) and inference samples/s on the test set.
 func runMLPBenchmarks(options: BenchmarkOptions) {
-    if !options.json { print("mlp benchmarks: see MLPBenchmarks.swift (not yet)") }
+    let data: MLPBenchmarkData
+    do { data = try MLPBenchmarkData.load(quick: options.quick) } catch {
+        print("mlp benchmarks: cannot load data: \(error)")
+        return
+    }
+    if !options.json {
+        print("\nMNIST MLP 784-128-64-10, SGD lr 0.1, \(data.source); \(data.train.count) training samples per epoch")
+        print(pad("batch", 6) + pad("threads", 8) + pad("samples/s", 12) + pad("min", 10) + pad("max", 10)
+              + pad("µs/step", 10) + pad("allocs/step", 12) + pad("acc (1 epoch)", 14))
+    }
+    let repeats = options.quick ? 2 : 5
+    for batch in [64, 512] {
+        for threads in options.threads {
+            KernelThreads.setCount(threads)
+            let shape = "784-128-64-10/b\(batch)"
+            _ = MLPTrainingRun(seed: 123, batch: batch).trainEpoch(on: data.train, limit: 30)   // warm-up
+            var rates: [Double] = []
+            var allocations: [Double] = []
+            var accuracy: Double = 0
+            for repeatIndex in 0..<repeats {
+                let run = MLPTrainingRun(seed: UInt64(repeatIndex), batch: batch)
+                let epoch = run.trainEpoch(on: data.shuffled(seed: UInt64(repeatIndex)))
+                rates.append(epoch.samplesPerSecond)
+                allocations.append(epoch.allocationsPerStep)
+                if repeatIndex == 0 { accuracy = run.accuracy(on: data.test) }
+            }
+            let median = Timing.median(rates)
+            let allocationsPerStep = allocations.max() ?? 0
+            if options.json {
+                print(BenchmarkRecord(bench: "mlp_train", shape: shape, threads: threads, value: median, unit: "samples/s").jsonLine)
+                print(BenchmarkRecord(bench: "alloc_per_step", shape: shape, threads: threads,
+                                      value: allocationsPerStep, unit: "allocations").jsonLine)
+            } else {
+                print(pad("\(batch)", 6) + pad("\(threads)", 8) + pad(formatted(median, 0), 12)
+                      + pad(formatted(rates.min() ?? 0, 0), 10) + pad(formatted(rates.max() ?? 0, 0), 10)
+                      + pad(formatted(1e6 * Double(batch) / median, 1), 10)
+                      + pad(allocationsPerStep < 0 ? "n/a" : formatted(allocationsPerStep, 2), 12)
+                      + pad(formatted(100 * accuracy, 2) + "%", 14))
+            }
+        }
+    }
+    runInferenceBenchmark(options: options, data: data)
+}
+
+/// Forward-only throughput on the test set, in batches of 512.
+private func runInferenceBenchmark(options: BenchmarkOptions, data: MLPBenchmarkData) {
+    for threads in options.threads {
+        KernelThreads.setCount(threads)
+        let run = MLPTrainingRun(seed: 0, batch: 512)
+        _ = run.trainEpoch(on: data.train, limit: 20)
+        let samples = (data.test.count / 512) * 512
+        let rates = (0..<(options.quick ? 2 : 5)).map { _ in
+            Double(samples) / Timing.seconds { _ = run.accuracy(on: data.test) }
+        }
+        let median = Timing.median(rates)
+        if options.json {
+            print(BenchmarkRecord(bench: "mlp_infer", shape: "784-128-64-10/b512", threads: threads, value: median, unit: "samples/s").jsonLine)
+        } else {
+            print("inference, batch 512, \(threads) thread(s): \(formatted(median, 0)) samples/s")
+        }
+    }
+}
+
+/// The training and test sets: real MNIST when `GRADFLOW_MNIST` (or ../shared/datasets/mnist) holds
+/// it, otherwise random pixels of the same shape (throughput does not depend on the values).
+struct MLPBenchmarkData {
+    var train: Dataset
+    var test: Dataset
+    var source: String
+
+    static func load(quick: Bool) throws -> MLPBenchmarkData {
+        let candidates = [nil, "../shared/datasets/mnist"]
+        for directory in candidates {
+            if let (train, test) = try? MNIST.load(directory: directory) {
+                let trainCount = quick ? 15_360 : train.count
+                return MLPBenchmarkData(train: train.subset(Array(0..<trainCount)), test: test, source: "MNIST")
+            }
+        }
+        var rng = RandomGenerator(seed: 9)
+        func synthetic(_ count: Int) throws -> Dataset {
+            let labels = Tensor((0..<count).map { _ in Float(rng.next() % 10) })
+            return try Dataset(features: .randomUniform([count, 784], using: &rng), labels: labels)
+        }
+        return MLPBenchmarkData(train: try synthetic(quick ? 15_360 : 60_000), test: try synthetic(10_000),
+                                source: "synthetic data (MNIST not found: set GRADFLOW_MNIST)")
+    }
+
+    /// The training set in a seeded random order (the permutation happens before any timing).
+    func shuffled(seed: UInt64) -> Dataset {
+        var rng = RandomGenerator(seed: seed)
+        var order = Array(0..<train.count)
+        rng.shuffle(&order)
+        return train.subset(order)
+    }
+}
+
+/// One fresh model and its graph, trained with the raw MiniFlow loop (feed, forwardAndBackward, SGD).
+final class MLPTrainingRun {
+    let input = Input("X", shape: [.batch, 784])
+    let labels = Input("y", shape: [.batch])
+    let logits: Node
+    let graph: Graph
+    let optimizer: SGD
+    let batch: Int
+
+    init(seed: UInt64, batch: Int) {
+        var rng = RandomGenerator(seed: seed)
+        func layer(_ x: Node, _ fanIn: Int, _ fanOut: Int, _ index: Int) -> Node {
+            let weights = Parameter("W\(index)", Initializer.pytorchDefault.tensor(shape: [fanIn, fanOut], fanIn: fanIn, fanOut: fanOut, using: &rng))
+            let bias = Parameter("b\(index)", Initializer.pytorchDefault.tensor(shape: [fanOut], fanIn: fanIn, fanOut: fanOut, using: &rng))
+            return Linear(x, weights, bias)
+        }
+        logits = layer(ReLU(layer(ReLU(layer(input, 784, 128, 1)), 128, 64, 2)), 64, 10, 3)
+        // The shapes above are fixed and valid, so building and configuring cannot fail.
+        guard let graph = try? Graph(loss: SoftmaxCE(logits, labels)), let sgd = try? SGD(learningRate: 0.1) else {
+            preconditionFailure("internal: the benchmark MLP failed to build")
+        }
+        self.graph = graph
+        self.optimizer = sgd
+        self.batch = batch
+        input.value = .zeros([batch, 784])
+        labels.value = .zeros([batch])
+    }
+
+    /// Trains one epoch over `data` in contiguous slices (at most `limit` steps).
+    func trainEpoch(on data: Dataset, limit: Int = .max) -> (samplesPerSecond: Double, allocationsPerStep: Double) {
+        let steps = min(data.count / batch, limit)
+        let rows = Array(0..<data.count)
+        step(rows[0..<batch], data)   // plans the buffers for this batch size outside the timing
+        let allocationsBefore = gradflow_allocation_count()
+        let seconds = Timing.seconds {
+            for index in 0..<steps { step(rows[(index * batch)..<((index + 1) * batch)], data) }
+        }
+        let allocations = allocationsBefore < 0 ? -1 : Double(gradflow_allocation_count() - allocationsBefore) / Double(max(steps, 1))
+        return (Double(steps * batch) / seconds, allocations)
+    }
+
+    private func step(_ rows: ArraySlice<Int>, _ data: Dataset) {
+        input.value.copyRows(rows, from: data.features)
+        labels.value.copyRows(rows, from: data.labels)
+        do { try graph.forwardAndBackward() } catch { preconditionFailure("internal: benchmark step failed: \(error)") }
+        optimizer.update(graph.trainables)
+    }
+
+    /// Test accuracy, evaluated forward-only in batches of `batch`.
+    func accuracy(on data: Dataset) -> Double {
+        var correct = 0
+        let rows = Array(0..<data.count)
+        let batches = data.count / batch
+        for index in 0..<batches {
+            let slice = rows[(index * batch)..<((index + 1) * batch)]
+            input.value.copyRows(slice, from: data.features)
+            guard let predicted = try? graph.evaluate(logits).argmax(axis: 1) else { return 0 }
+            for (offset, row) in slice.enumerated() where predicted.scalars[offset] == data.labels.scalars[row] { correct += 1 }
+        }
+        return Double(correct) / Double(max(batches * batch, 1))
+    }
+}
+
+private func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
+
+private func formatted(_ value: Double, _ decimals: Int) -> String {
+    String(format: "%.\(decimals)f", value)
 }

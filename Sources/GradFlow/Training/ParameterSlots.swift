@@ -9,11 +9,20 @@ struct ParameterSlots {
     let slotNames: [String]
     private var entries: [ObjectIdentifier: Entry] = [:]
 
-    private struct Entry {
+    /// One parameter's buffers; a class, so that updating it in place never copies the storage
+    /// (mutating a struct inside a dictionary can, which would allocate every step).
+    private final class Entry {
         let name: String
         let shape: [Int]
-        var step = 0
+        var step: Int
         var storage: [Float]
+
+        init(name: String, shape: [Int], step: Int = 0, storage: [Float]) {
+            self.name = name
+            self.shape = shape
+            self.step = step
+            self.storage = storage
+        }
     }
 
     init(slotNames: [String]) { self.slotNames = slotNames }
@@ -26,13 +35,17 @@ struct ParameterSlots {
         let count = parameter.value.count
         guard count > 0, parameter.gradient.count == count else { return }
         let key = ObjectIdentifier(parameter)
-        if entries[key]?.shape != parameter.value.shape {   // first use (or a new shape): allocate
-            entries[key] = Entry(name: parameter.name, shape: parameter.value.shape,
-                                 storage: [Float](repeating: 0, count: slotNames.count * count))
+        let entry: Entry
+        if let existing = entries[key], existing.shape == parameter.value.shape {
+            entry = existing
+        } else {   // first use (or a new shape): allocate
+            entry = Entry(name: parameter.name, shape: parameter.value.shape,
+                          storage: [Float](repeating: 0, count: slotNames.count * count))
+            entries[key] = entry
         }
-        entries[key]?.step += 1
-        let step = entries[key]?.step ?? 1
-        entries[key]?.storage.withUnsafeMutableBufferPointer { slots in
+        entry.step += 1
+        let step = entry.step
+        entry.storage.withUnsafeMutableBufferPointer { slots in
             parameter.gradient.withUnsafeBufferPointer { gradient in
                 parameter.value.withUnsafeMutableBufferPointer { value in body(value, gradient, slots, step) }
             }
