@@ -52,17 +52,38 @@ package func gemm(
     guard threads > 1, flops >= GEMMBlocking.parallelThresholdFlops else {
         return problem.runSerial(kernel: function)
     }
-    // Split the longer side of C: the other operand is then packed once per thread, and the
-    // redundant packing (m·k when splitting columns, k·n when splitting rows) is the smaller one.
-    let splitColumns = n >= m
-    let unit = splitColumns ? GEMMBlocking.nr : GEMMBlocking.mr
-    let extent = splitColumns ? n : m
-    let units = (extent + unit - 1) / unit
-    let parts = min(threads, units)
-    guard parts > 1 else { return problem.runSerial(kernel: function) }
-    parallelFor(parts) { part in
-        let range = min(extent, units * part / parts * unit)..<min(extent, units * (part + 1) / parts * unit)
-        let piece = splitColumns ? problem.columns(range) : problem.rows(range)
-        piece.runSerial(kernel: function)
+    let split = GEMMSplit(problem: problem, kernel: function, threads: threads)
+    guard split.parts > 1 else { return problem.runSerial(kernel: function) }
+    parallelFor(split.parts, threads: threads, split)
+}
+
+/// A GEMM cut into `parts` slabs of C, one per thread, each run serially with its own workspace.
+///
+/// The longer side of C is split: the other operand is then packed once per thread, and the
+/// redundant packing (m·k when splitting columns, k·n when splitting rows) is the smaller one.
+/// Slab edges fall on multiples of NR (columns) or MR (rows) so no extra edge tiles appear.
+private struct GEMMSplit: ParallelJob {
+    let problem: GEMMProblem
+    let kernel: MicroKernel
+    let splitsColumns: Bool
+    let unit: Int
+    let units: Int
+    let parts: Int
+
+    init(problem: GEMMProblem, kernel: MicroKernel, threads: Int) {
+        self.problem = problem
+        self.kernel = kernel
+        splitsColumns = problem.n >= problem.m
+        unit = splitsColumns ? GEMMBlocking.nr : GEMMBlocking.mr
+        units = ((splitsColumns ? problem.n : problem.m) + unit - 1) / unit
+        parts = min(threads, units)
+    }
+
+    func runPart(_ part: Int) {
+        let extent = splitsColumns ? problem.n : problem.m
+        let start = min(extent, units * part / parts * unit)
+        let end = min(extent, units * (part + 1) / parts * unit)
+        let slab = splitsColumns ? problem.columns(start..<end) : problem.rows(start..<end)
+        slab.runSerial(kernel: kernel)
     }
 }

@@ -35,14 +35,36 @@ package enum KernelThreads {
     }
 }
 
-/// Runs `body(0)`, …, `body(count − 1)`, possibly concurrently on the shared thread pool, and returns
-/// when all have finished. The caller's thread takes part. Allocates nothing once the pool's workers
-/// exist; a nested or concurrent call runs its iterations serially on the caller's thread.
+/// A unit of work split into numbered parts, run by `parallelFor(_:_:)`.
+///
+/// A struct holding the operands (raw pointers and sizes) and computing one part from its index:
+/// this shape, rather than a closure, lets the pool hand the job to its threads without allocating.
+package protocol ParallelJob {
+    /// Runs part `index`. Parts with distinct indices may run concurrently, so they must write
+    /// disjoint memory.
+    func runPart(_ index: Int)
+}
+
+extension ParallelJob {
+    /// Runs part `index` of the job of this type stored at `pointer` (the pool's type-erased call).
+    static func runPart(at pointer: UnsafeRawPointer, _ index: Int) {
+        pointer.assumingMemoryBound(to: Self.self).pointee.runPart(index)
+    }
+}
+
+/// Runs `job.runPart(0)`, …, `job.runPart(count − 1)`, concurrently on the shared thread pool when
+/// `KernelThreads.count > 1`, and returns when all have finished. The caller's thread takes part.
+/// Allocates nothing once the pool's workers exist; a nested or concurrent call runs its parts
+/// serially on the caller's thread.
 ///
 /// - Parameters:
-///   - count: the number of iterations; at most `KernelThreads.count` run at once.
-///   - body: must be safe to run concurrently for distinct indices (it may capture raw pointers,
-///     hence not `@Sendable`: writing disjoint regions is the caller's contract).
-package func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-    ThreadPool.shared.run(count, threads: KernelThreads.count, body)
+///   - count: the number of parts; at most `KernelThreads.count` run at once.
+///   - job: the work; read through a pointer by the other threads while this call runs.
+package func parallelFor<Job: ParallelJob>(_ count: Int, _ job: Job) {
+    parallelFor(count, threads: KernelThreads.count, job)
+}
+
+/// `parallelFor(_:_:)` with an explicit thread budget (≥ 1) instead of `KernelThreads.count`.
+package func parallelFor<Job: ParallelJob>(_ count: Int, threads: Int, _ job: Job) {
+    ThreadPool.shared.run(count, threads: threads, job: job)
 }

@@ -10,8 +10,9 @@ import Darwin
 /// spin, so a busy second core cannot stall the caller for long: the caller claims any iteration no
 /// worker has started). Workers are created on first need and live for the whole process.
 ///
-/// A job is one `run(_:threads:_:)` call: iterations are handed out one at a time under the mutex.
-/// Nothing is allocated per job: the body closure is non-escaping and only borrowed for the job.
+/// A job is one `run(_:threads:job:)` call: iterations are handed out one at a time under the mutex.
+/// Nothing is allocated per job: workers reach the caller's job value through a pointer to it and
+/// its metatype (a closure would not do: making a non-escaping closure escapable allocates a thunk).
 /// One mutex and one condition variable serve both events ("new job", "job finished"): every waiter
 /// re-checks its own predicate, and with a handful of threads the extra wake-ups cost nothing.
 final class ThreadPool: @unchecked Sendable {  // every `var` below is guarded by `state`
@@ -22,33 +23,35 @@ final class ThreadPool: @unchecked Sendable {  // every `var` below is guarded b
     /// Held for the whole of a job; a second submitter that cannot take it runs serially instead.
     private let submission = PThreadMutex()
     private var workerCount = 0
-    private var job: ((Int) -> Void)?
+    private var job: UnsafeRawPointer?
+    private var jobType: (any ParallelJob.Type)?
     private var iterationCount = 0
     private var nextIteration = 0
     private var unfinished = 0
     private var generation: UInt64 = 0
 
-    /// Runs `body(i)` for `i` in `0..<count` on up to `threads` threads (the caller's included).
-    func run(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+    /// Runs `job.runPart(i)` for `i` in `0..<count` on up to `threads` threads (the caller's included).
+    func run<Job: ParallelJob>(_ count: Int, threads: Int, job: Job) {
         guard count > 1, threads > 1, submission.tryLock() else {
-            for i in 0..<count { body(i) }
+            for i in 0..<count { job.runPart(i) }
             return
         }
         defer { submission.unlock() }
-        withoutActuallyEscaping(body) { borrowed in
-            state.withLock {
-                startWorkers(upTo: min(threads, count) - 1)
-                job = borrowed
-                iterationCount = count
-                nextIteration = 0
-                unfinished = count
-                generation &+= 1
-                state.broadcast()
-            }
+        // The trailing byte keeps the value non-empty: a zero-sized job's address may be null.
+        withUnsafePointer(to: (job, UInt8(0))) { pointer in
             state.lock()
+            startWorkers(upTo: min(threads, count) - 1)
+            self.job = UnsafeRawPointer(pointer)
+            jobType = Job.self
+            iterationCount = count
+            nextIteration = 0
+            unfinished = count
+            generation &+= 1
+            state.broadcast()
             runIterations()
             while unfinished > 0 { state.wait() }
-            job = nil
+            self.job = nil
+            jobType = nil
             state.unlock()
         }
     }
@@ -56,11 +59,11 @@ final class ThreadPool: @unchecked Sendable {  // every `var` below is guarded b
     /// Claims and runs iterations of the current job until none is left. Called with `state` held;
     /// returns with it held.
     private func runIterations() {
-        while nextIteration < iterationCount, let body = job {
+        while nextIteration < iterationCount, let job, let jobType {
             let i = nextIteration
             nextIteration += 1
             state.unlock()
-            body(i)
+            jobType.runPart(at: job, i)
             state.lock()
             unfinished -= 1
             if unfinished == 0 { state.broadcast() }  // wakes the submitter (idle workers re-sleep)
