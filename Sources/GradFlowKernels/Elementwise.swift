@@ -1,102 +1,90 @@
 /// Elementwise loops over raw buffers. Every function takes its output buffer from the caller and
-/// allocates nothing; lengths need not be multiples of the SIMD width.
+/// allocates nothing; lengths need not be multiples of the SIMD width. Inputs are read for
+/// `x.count` elements (the first operand's count); outputs must be at least that long.
+/// All are O(n), vectorised eight lanes at a time (`SIMDAccess`).
 package enum Elementwise {
-    /// `y[i] = max(x[i], 0)`.
-    package static func relu(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count { y[i] = max(x[i], 0) }
-    }
-
-    /// `dx[i] += y[i] > 0 ? dy[i] : 0`, where `y` is ReLU's output.
-    package static func reluBackward(output y: UnsafeBufferPointer<Float>, upstream dy: UnsafeBufferPointer<Float>,
-                                     accumulatingInto dx: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<y.count where y[i] > 0 { dx[i] += dy[i] }
-    }
-
-    /// `y[i] = 1 / (1 + e^(-x[i]))`, stable for large |x|.
-    package static func sigmoid(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count {
-            let v = x[i]
-            if v >= 0 { y[i] = 1 / (1 + _exp(-v)) } else { let e = _exp(v); y[i] = e / (1 + e) }
-        }
-    }
-
-    /// `dx[i] += dy[i] · y[i] · (1 − y[i])`, where `y` is the sigmoid's output.
-    package static func sigmoidBackward(output y: UnsafeBufferPointer<Float>, upstream dy: UnsafeBufferPointer<Float>,
-                                        accumulatingInto dx: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<y.count { dx[i] += dy[i] * y[i] * (1 - y[i]) }
-    }
-
-    /// `y[i] = tanh(x[i])`.
-    package static func tanh(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count { y[i] = _tanh(x[i]) }
-    }
-
-    /// `dx[i] += dy[i] · (1 − y[i]²)`, where `y` is tanh's output.
-    package static func tanhBackward(output y: UnsafeBufferPointer<Float>, upstream dy: UnsafeBufferPointer<Float>,
-                                     accumulatingInto dx: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<y.count { dx[i] += dy[i] * (1 - y[i] * y[i]) }
-    }
-
-    /// `y[i] = e^x[i]`.
-    package static func exp(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count { y[i] = _exp(x[i]) }
-    }
-
-    /// `y[i] = ln x[i]`.
-    package static func log(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count { y[i] = _log(x[i]) }
-    }
-
-    /// `y[i] += x[i]`.
+    /// `y[i] += x[i]` (gradient accumulation).
     package static func accumulate(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count { y[i] += x[i] }
+        let (x, y, n) = checked(x, y)
+        SIMDAccess.map(n, y, x, y) { $0 + $1 }
     }
 
-    /// `y[i] += alpha · x[i]` (BLAS axpy; with `alpha = −lr` it is the SGD update).
+    /// `y[i] += alpha · x[i]` (BLAS axpy; with `alpha = −lr` it is the SGD update). Multiply, then
+    /// add: never a fused multiply-add, so every platform rounds alike.
     package static func axpy(_ alpha: Float, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count { y[i] += alpha * x[i] }
+        let (x, y, n) = checked(x, y)
+        SIMDAccess.map(n, y, x, y) { $0 + alpha * $1 }
     }
 
     /// `y[i] = alpha · x[i]`.
     package static func scale(_ x: UnsafeBufferPointer<Float>, by alpha: Float, into y: UnsafeMutableBufferPointer<Float>) {
-        for i in 0..<x.count { y[i] = alpha * x[i] }
+        let (x, y, n) = checked(x, y)
+        SIMDAccess.map(n, x, y) { alpha * $0 }
     }
 
-    /// `y[i] = value`.
+    /// `y[i] = value` for every element of `y`.
     package static func fill(_ y: UnsafeMutableBufferPointer<Float>, with value: Float) {
-        for i in 0..<y.count { y[i] = value }
+        guard let base = y.baseAddress else { return }
+        base.initialize(repeating: value, count: y.count)
     }
 
-    /// `Σ x[i]`, accumulated in Double so that long sums stay accurate.
-    package static func sum(_ x: UnsafeBufferPointer<Float>) -> Float {
-        var total: Double = 0
-        for v in x { total += Double(v) }
-        return Float(total)
+    /// `z[i] = x[i] + y[i]`.
+    package static func add(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
+                            into z: UnsafeMutableBufferPointer<Float>) {
+        let (x, y, z, n) = checked(x, y, z)
+        SIMDAccess.map(n, x, y, z) { $0 + $1 }
     }
 
-    /// `matrix[r, c] += row[c]` for every row of a `rows×cols` row-major matrix (bias add).
-    package static func addRowVector(_ row: UnsafeBufferPointer<Float>, toRowsOf matrix: UnsafeMutableBufferPointer<Float>,
-                                     rows: Int, cols: Int) {
-        for r in 0..<rows { for c in 0..<cols { matrix[r * cols + c] += row[c] } }
+    /// `z[i] = x[i] − y[i]`.
+    package static func subtract(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
+                                 into z: UnsafeMutableBufferPointer<Float>) {
+        let (x, y, z, n) = checked(x, y, z)
+        SIMDAccess.map(n, x, y, z) { $0 - $1 }
     }
 
-    /// `out[c] += Σ_r matrix[r, c]` over a `rows×cols` row-major matrix (bias gradient).
-    package static func accumulateColumnSums(of matrix: UnsafeBufferPointer<Float>, rows: Int, cols: Int,
-                                             into out: UnsafeMutableBufferPointer<Float>) {
-        for r in 0..<rows { for c in 0..<cols { out[c] += matrix[r * cols + c] } }
+    /// `z[i] = x[i] · y[i]` (Hadamard product; dropout applies its mask, pre-scaled by 1/(1−p),
+    /// with this).
+    package static func multiply(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
+                                 into z: UnsafeMutableBufferPointer<Float>) {
+        let (x, y, z, n) = checked(x, y, z)
+        SIMDAccess.map(n, x, y, z) { $0 * $1 }
     }
 
-    /// Row-wise softmax of a `rows×cols` matrix, stable (subtracts each row's max first).
-    package static func softmaxRows(_ x: UnsafeBufferPointer<Float>, rows: Int, cols: Int,
-                                    into y: UnsafeMutableBufferPointer<Float>) {
-        for r in 0..<rows {
-            let base = r * cols
-            var m = -Float.infinity
-            for c in 0..<cols { m = max(m, x[base + c]) }
-            var total: Float = 0
-            for c in 0..<cols { let e = _exp(x[base + c] - m); y[base + c] = e; total += e }
-            let inv = 1 / total
-            for c in 0..<cols { y[base + c] *= inv }
+    /// `z[i] += x[i] · y[i]` (the backward of a product: `∂L/∂a += ∂L/∂c · b`).
+    package static func accumulateProduct(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
+                                          into z: UnsafeMutableBufferPointer<Float>) {
+        let (x, y, z, n) = checked(x, y, z)
+        SIMDAccess.update(n, z, x, y) { $0 + $1 * $2 }
+    }
+
+    /// `y[i] = ln x[i]` (C library `logf` per element: used on loss-sized buffers, not hot).
+    package static func log(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
+        let (x, y, n) = checked(x, y)
+        for i in 0..<n { y[i] = _log(x[i]) }
+    }
+
+    /// The entry check shared by the one-input kernels: base addresses and the element count.
+    @inline(__always)
+    static func checked(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>)
+        -> (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) {
+        precondition(y.count >= x.count, "Elementwise: output shorter than input")
+        guard let xs = x.baseAddress, let ys = y.baseAddress else { return (emptyInput, emptyOutput, 0) }
+        return (xs, ys, x.count)
+    }
+
+    /// The entry check shared by the two-input kernels.
+    @inline(__always)
+    static func checked(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>,
+                        _ z: UnsafeMutableBufferPointer<Float>)
+        -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) {
+        precondition(y.count >= x.count && z.count >= x.count, "Elementwise: operand shorter than the first input")
+        guard let xs = x.baseAddress, let ys = y.baseAddress, let zs = z.baseAddress else {
+            return (emptyInput, emptyInput, emptyOutput, 0)
         }
+        return (xs, ys, zs, x.count)
     }
+
+    /// Stand-ins for the base address of an empty buffer (never dereferenced: the count is 0).
+    private static var emptyInput: UnsafePointer<Float> { UnsafePointer(bitPattern: 0x40)! }
+    private static var emptyOutput: UnsafeMutablePointer<Float> { UnsafeMutablePointer(bitPattern: 0x40)! }
 }

@@ -1,6 +1,120 @@
+import GradFlowKernels
 import XCTest
-@testable import GradFlowKernels
 
 final class GEMMTests: XCTestCase {
-    func testPlaceholder() { XCTAssertEqual(1, 1) }
+    /// Odd sizes around the 6×16 register tile and the blocking edges (non-square included).
+    private let shapes: [(m: Int, n: Int, k: Int)] = [
+        (1, 1, 1), (7, 7, 7), (1, 129, 65), (129, 1, 63), (63, 65, 129), (65, 63, 7), (7, 129, 1),
+        (65, 7, 63), (129, 65, 257),
+    ]
+
+    private var kernels: [GEMMKernel] { GEMMKernel.isAVX2FMASupported ? [.portable, .avx2FMA] : [.portable] }
+
+    func testAllTransposeForms_matchDoubleReference_onOddSizes() {
+        for kernel in kernels {
+            for (m, n, k) in shapes {
+                for (ta, tb) in [(false, false), (true, false), (false, true)] {
+                    check(m: m, n: n, k: k, transposeA: ta, transposeB: tb, kernel: kernel, threads: 1)
+                }
+            }
+        }
+    }
+
+    func testAccumulateAndBias_addToExistingC() {
+        for kernel in kernels {
+            for (ta, tb) in [(false, false), (true, false), (false, true)] {
+                check(m: 65, n: 33, k: 70, transposeA: ta, transposeB: tb, accumulate: true, bias: true, kernel: kernel, threads: 1)
+                check(m: 13, n: 17, k: 9, transposeA: ta, transposeB: tb, accumulate: false, bias: true, kernel: kernel, threads: 1)
+                check(m: 6, n: 16, k: 300, transposeA: ta, transposeB: tb, accumulate: true, bias: false, kernel: kernel, threads: 1)
+            }
+        }
+    }
+
+    func testMultiThreaded_splitsColumnsAndRows_matchReference() {
+        // 129³ (4.3 MFLOP) and 300×20×300 (3.6 MFLOP) are above the parallel threshold; the second
+        // splits rows. Three threads give uneven slabs.
+        for threads in [2, 3] {
+            for (ta, tb) in [(false, false), (true, false), (false, true)] {
+                check(m: 129, n: 129, k: 129, transposeA: ta, transposeB: tb, bias: true, kernel: .automatic, threads: threads)
+                check(m: 300, n: 20, k: 300, transposeA: ta, transposeB: tb, accumulate: true, kernel: .automatic, threads: threads)
+            }
+        }
+    }
+
+    func testEmptyDepth_givesBiasOrKeepsC() {
+        var c: [Float] = [1, 2, 3, 4, 5, 6]
+        let bias: [Float] = [10, 20, 30]
+        let a: [Float] = [0], b: [Float] = [0]
+        gemm(m: 2, n: 3, k: 0, a: a, lda: 1, b: b, ldb: 3, c: &c, ldc: 3, accumulate: true, bias: bias)
+        XCTAssertEqual(c, [11, 22, 33, 14, 25, 36])
+        gemm(m: 2, n: 3, k: 0, a: a, lda: 1, b: b, ldb: 3, c: &c, ldc: 3)
+        XCTAssertEqual(c, [0, 0, 0, 0, 0, 0])
+    }
+
+    func testDefaultEntryPoint_computesSmallProduct() {
+        // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]
+        var c = [Float](repeating: .nan, count: 4)
+        gemm(m: 2, n: 2, k: 2, a: [1, 2, 3, 4], lda: 2, b: [5, 6, 7, 8], ldb: 2, c: &c, ldc: 2)
+        XCTAssertEqual(c, [19, 22, 43, 50])
+    }
+
+    /// Runs one GEMM with padded leading dimensions (padding filled with NaN, which must never be
+    /// read) and compares every element with a Double-accumulated reference.
+    private func check(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, accumulate: Bool = false,
+                       bias useBias: Bool = false, kernel: GEMMKernel, threads: Int,
+                       file: StaticString = #filePath, line: UInt = #line) {
+        var random = TestRandom(seed: UInt64(m * 1_000_003 + n * 1009 + k))
+        let (aRows, aCols) = transposeA ? (k, m) : (m, k)
+        let (bRows, bCols) = transposeB ? (n, k) : (k, n)
+        let lda = aCols + 3, ldb = bCols + 5, ldc = n + 2
+        let a = padded(random.array(aRows * aCols), rows: aRows, cols: aCols, ld: lda)
+        let b = padded(random.array(bRows * bCols), rows: bRows, cols: bCols, ld: ldb)
+        let bias = random.array(n)
+        var c = padded(random.array(m * n), rows: m, cols: n, ld: ldc)
+        var expected = [Float](repeating: 0, count: m * n)
+        var tolerance = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = (accumulate ? Double(c[i * ldc + j]) : 0) + (useBias ? Double(bias[j]) : 0)
+                var magnitude = 0.0
+                for p in 0..<k {
+                    let x = Double(transposeA ? a[p * lda + i] : a[i * lda + p])
+                    let y = Double(transposeB ? b[j * ldb + p] : b[p * ldb + j])
+                    sum += x * y
+                    magnitude += abs(x * y)
+                }
+                expected[i * n + j] = Float(sum)
+                tolerance[i * n + j] = Float(magnitude) * 1e-6 + 1e-6
+            }
+        }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                bias.withUnsafeBufferPointer { bias in
+                    c.withUnsafeMutableBufferPointer { c in
+                        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                             a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, c: c.baseAddress!, ldc: ldc,
+                             accumulate: accumulate, bias: useBias ? bias.baseAddress : nil, kernel: kernel, threads: threads)
+                    }
+                }
+            }
+        }
+        let label = "\(m)x\(n)x\(k) tA=\(transposeA) tB=\(transposeB) acc=\(accumulate) bias=\(useBias) \(kernel) threads=\(threads)"
+        for i in 0..<m {
+            for j in 0..<n where !(abs(c[i * ldc + j] - expected[i * n + j]) <= tolerance[i * n + j]) {
+                XCTFail("C[\(i), \(j)] = \(c[i * ldc + j]), expected \(expected[i * n + j]): \(label)", file: file, line: line)
+                return
+            }
+            for j in n..<ldc where !c[i * ldc + j].isNaN {
+                XCTFail("padding of C row \(i) was written: \(label)", file: file, line: line)
+                return
+            }
+        }
+    }
+
+    /// `values` (rows×cols) laid out with leading dimension `ld`, the gaps filled with NaN.
+    private func padded(_ values: [Float], rows: Int, cols: Int, ld: Int) -> [Float] {
+        var out = [Float](repeating: .nan, count: rows * ld)
+        for r in 0..<rows { for c in 0..<cols { out[r * ld + c] = values[r * cols + c] } }
+        return out
+    }
 }
