@@ -4,7 +4,7 @@ import GradFlow
 /// `gradflow`: the command-line front door. Exit codes: 0 ok, 1 runtime error, 2 usage error.
 let usage = """
     usage: gradflow demo NAME [OPTIONS]   train a demo network and print its progress
-           gradflow --help                show this text
+           gradflow demo --help           show this text (gradflow --help: the graph-file commands)
 
     demos:
       xor          2-3-1 ReLU network on the four XOR points (the seed's numpy network)
@@ -18,6 +18,7 @@ let usage = """
     options (where they apply):
       --epochs N              passes over the training data
       --optimizer sgd|adam    default sgd (lr 0.1); adam uses lr 0.001
+      --schedule constant|cosine|step   learning-rate schedule (mnist; adam defaults to cosine)
       --lr X  --batch N  --seed N
       --data PATH             the CSV file (iris, digits, wine, diabetes)
       --mnist DIR             the MNIST directory (default: $GRADFLOW_MNIST)
@@ -46,12 +47,15 @@ let demos: [String: (DemoOptions) throws -> Void] = [
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 if let code = runGradFlow(arguments) { exit(code) }   // graph-file commands: check, train, … (Commands/)
-if arguments.isEmpty || arguments.contains("--help") || arguments.first == "help" {
+guard arguments.first == "demo" else { fail("unknown command '\(arguments.first ?? "")'; run 'gradflow --help'", code: 2) }
+arguments.removeFirst()
+if arguments.contains("--help") || arguments.first == "help" {
     print(usage)
-    exit(arguments.isEmpty ? 2 : 0)
+    exit(0)
 }
-guard arguments.removeFirst() == "demo", let name = arguments.first else {
-    fail("unknown command; run 'gradflow --help'", code: 2)
+guard let name = arguments.first else {
+    print(usage)
+    exit(2)
 }
 arguments.removeFirst()
 guard let demo = demos[name] else {

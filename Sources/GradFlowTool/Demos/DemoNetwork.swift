@@ -3,7 +3,8 @@ import GradFlow
 /// A multilayer perceptron built as a GradFlow graph for the demos: `Linear` layers with ReLU
 /// between them, ending in softmax cross-entropy (classification) or MSE (regression).
 ///
-/// Weights and biases use PyTorch's `nn.Linear` default, U(−1/√fanIn, 1/√fanIn), so a demo starts
+/// Weights and biases use PyTorch's `nn.Linear` default (`Initializer.pytorchDefault`,
+/// U(−1/√fanIn, 1/√fanIn) for both), so a demo starts
 /// from the same distribution as the seed's PyTorch network.
 struct DemoNetwork {
     enum Task { case classification, regression }
@@ -20,8 +21,9 @@ struct DemoNetwork {
         var node: Node = features
         let layers = Array(zip(sizes, sizes.dropFirst()))
         for (index, (fanIn, fanOut)) in layers.enumerated() {
-            let weights = Parameter("W\(index + 1)", pytorchUniform([fanIn, fanOut], fanIn: fanIn, &generator))
-            let bias = Parameter("b\(index + 1)", pytorchUniform([fanOut], fanIn: fanIn, &generator))
+            let initializer = Initializer.pytorchDefault
+            let weights = Parameter("W\(index + 1)", initializer.tensor(shape: [fanIn, fanOut], fanIn: fanIn, fanOut: fanOut, using: &generator))
+            let bias = Parameter("b\(index + 1)", initializer.tensor(shape: [fanOut], fanIn: fanIn, fanOut: fanOut, using: &generator))
             node = Linear(node, weights, bias, name: index == layers.count - 1 ? "output" : nil)
             if index < layers.count - 1 { node = ReLU(node) }
         }
@@ -37,10 +39,4 @@ struct DemoNetwork {
 
     /// The layer sizes written as `784-128-64-10`.
     static func describe(_ sizes: [Int]) -> String { sizes.map(String.init).joined(separator: "-") }
-}
-
-/// PyTorch's default for `nn.Linear` weights and biases: U(−1/√fanIn, 1/√fanIn).
-func pytorchUniform(_ shape: [Int], fanIn: Int, _ generator: inout RandomGenerator) -> Tensor {
-    let bound = 1 / Float(max(fanIn, 1)).squareRoot()
-    return Tensor.randomUniform(shape, lower: -bound, upper: bound, using: &generator)
 }
