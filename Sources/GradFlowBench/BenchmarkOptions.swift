@@ -1,6 +1,6 @@
 /// Command-line options of `GradFlowBench`.
 ///
-///     GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--quick]
+///     GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--only SUBSTRING] [--quick]
 struct BenchmarkOptions {
     /// Which benchmark families run.
     enum Filter: String { case gemm, mlp, all }
@@ -12,6 +12,8 @@ struct BenchmarkOptions {
     var threads = [1, 2]
     /// Fewer, shorter samples (a smoke run, not a measurement).
     var quick = false
+    /// Only shapes whose name contains this (as ref_gemm.py's `--only`); empty = all.
+    var only = ""
 
     /// Timing protocol of shared/bench/ref_gemm.py: `rounds × samples` samples of ≥ `minTime` s each.
     var rounds: Int { quick ? 1 : 3 }
@@ -37,6 +39,9 @@ struct BenchmarkOptions {
                     throw UsageError(description: "--filter expects gemm, mlp or all")
                 }
                 filter = parsed
+            case "--only":
+                guard let value = rest.popFirst() else { throw UsageError(description: "--only expects a shape substring, e.g. 512x") }
+                only = value
             case "--threads":
                 let values = rest.popFirst()?.split(separator: ",").compactMap { Int($0) } ?? []
                 guard !values.isEmpty, values.allSatisfy({ $0 >= 1 }) else {
@@ -44,7 +49,7 @@ struct BenchmarkOptions {
                 }
                 threads = values
             case "-h", "--help":
-                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--quick]")
+                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--only SUBSTRING] [--quick]")
             default:
                 throw UsageError(description: "unknown argument '\(argument)'; try --help")
             }

@@ -26,7 +26,7 @@ func runGEMMBenchmarks(options: BenchmarkOptions) {
         print(pad("shape", 16) + pad("threads", 8) + pad("median", 9) + pad("min", 9) + pad("max", 9)
               + pad("allocs/call", 12) + "max rel err")
     }
-    for shape in GEMMShape.standard {
+    for shape in GEMMShape.standard where options.only.isEmpty || shape.name.contains(options.only) {
         var operands = GEMMOperands(shape: shape)
         for threads in options.threads {
             let rates = (0..<options.rounds).flatMap { _ in

@@ -22,13 +22,13 @@ enum GEMMPacking {
                     out += mr
                 }
             } else if height == mr {
-                // Gather: interleave six stored rows, one float from each per k step.
-                let s0 = a + r0 * lda, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda
-                for p in 0..<depth {
-                    out[0] = s0[p]; out[1] = s1[p]; out[2] = s2[p]
-                    out[3] = s3[p]; out[4] = s4[p]; out[5] = s5[p]
-                    out += mr
+                // Gather: interleave six stored rows. Row-outer order reads each row contiguously;
+                // the strided writes stay inside this panel (MR·depth floats, in L1).
+                for i in 0..<mr {
+                    let src = a + (r0 + i) * lda
+                    for p in 0..<depth { out[p * mr + i] = src[p] }
                 }
+                out += mr * depth
             } else {
                 for p in 0..<depth {
                     for i in 0..<height { out[i] = a[(r0 + i) * lda + p] }
@@ -65,13 +65,16 @@ enum GEMMPacking {
                     out += nr
                 }
             } else {
-                // Gather: column j of op(B) is stored row j, so walk `width` stored rows in step.
-                for p in 0..<depth {
-                    let src = b + c0 * ldb + p
-                    for j in 0..<width { out[j] = src[j * ldb] }
-                    for j in width..<nr { out[j] = 0 }
-                    out += nr
+                // Gather: column j of op(B) is stored row j. Row-outer order reads each stored row
+                // contiguously; the strided writes stay inside this panel (NR·depth floats, in L1).
+                for j in 0..<width {
+                    let src = b + (c0 + j) * ldb
+                    for p in 0..<depth { out[p * nr + j] = src[p] }
                 }
+                for j in width..<nr {
+                    for p in 0..<depth { out[p * nr + j] = 0 }
+                }
+                out += nr * depth
             }
         }
     }
