@@ -10,7 +10,7 @@ extension Trainer {
         public var predictions: Tensor
     }
 
-    /// Scores `data` forward only (no gradients, no updates), in batches of `batchSize`.
+    /// Scores `data` forward only (no gradients, no updates, dropout off), in batches of `batchSize`.
     ///
     /// The loss of each batch is weighted by its size, so the result is the loss of the whole set for
     /// losses that average over examples (`SoftmaxCE`, `MSE`).
@@ -18,6 +18,7 @@ extension Trainer {
     ///   metric, `GraphError` from the graph.
     public func evaluate(_ data: Dataset, metric: Metric? = nil, batchSize: Int = 256) throws -> Evaluation {
         guard let loss = graph.loss else { throw TrainerError.noLoss }
+        setDropout(training: false)
         let set = try conformed(data)
         let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)
         let order = Array(0..<set.count)
@@ -35,9 +36,10 @@ extension Trainer {
     }
 
     /// The predictions for `inputs` (`[examples, …]` fitting the features input), computed forward
-    /// only in batches of `batchSize`; labels are not needed.
+    /// only (dropout off) in batches of `batchSize`; labels are not needed.
     /// - Throws: `DataError.invalidBatchSize`, `TrainerError.dataShapeMismatch`, `GraphError`.
     public func predict(_ inputs: Tensor, batchSize: Int = 256) throws -> Tensor {
+        setDropout(training: false)
         let placeholderLabels = Tensor.zeros([inputs.shape.first ?? 0])
         let set = try conformed(Dataset(features: inputs, labels: placeholderLabels))
         let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)

@@ -9,6 +9,7 @@
 ///                               validation: test, metric: .accuracy)
 /// // Epoch 1/10  loss 0.3921  val_acc 0.9402  (2.1 s)
 /// ```
+/// `Dropout` nodes drop during training steps and pass through during `evaluate` and `predict`.
 /// Each step refills the inputs' batch buffers in place (`Tensor.copyRows`), so with a fixed batch
 /// size a steady-state step allocates no tensors. Like its graph, a trainer is for one thread at a time.
 public final class Trainer {
@@ -97,6 +98,7 @@ public final class Trainer {
 
     /// One pass over `batches`: feed, forward and backward, update. Returns the mean batch loss.
     private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset) throws -> Float {
+        setDropout(training: true)
         let bar = log.showsProgress ? ProgressBar(total: batches.count) : nil
         var total: Double = 0
         for (step, batch) in batches.enumerated() {
@@ -110,6 +112,11 @@ public final class Trainer {
         }
         if let bar { log.clearProgress(width: bar.line(step: 0, loss: 0).count + 8) }
         return Float(total / Double(max(batches.count, 1)))
+    }
+
+    /// Switches every `Dropout` node of the graph to training (drop) or inference (identity) mode.
+    func setDropout(training: Bool) {
+        for case let dropout as Dropout in graph.nodes { dropout.isTraining = training }
     }
 
     /// Overwrites `input`'s value with `source`'s rows at `rows`, in place when the buffer already

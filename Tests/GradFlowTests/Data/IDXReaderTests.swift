@@ -2,10 +2,10 @@ import XCTest
 import GradFlow
 
 final class IDXReaderTests: XCTestCase {
-    private var directory: URL!
+    /// A fresh folder per test (XCTest makes one instance per test method).
+    private let directory = FileManager.default.temporaryDirectory.appendingPathComponent("idx-tests-\(UUID().uuidString)")
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("idx-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 

@@ -94,6 +94,21 @@ final class TrainerTests: XCTestCase {
         XCTAssertGreaterThan(history.validationMetric.last ?? 0, 0.999)
     }
 
+    func testEvaluate_turnsDropoutOffAndFitTurnsItOn() throws {
+        let X = Input("X", shape: [.batch, 3]), y = Input("y", shape: [.batch])
+        let dropout = try Dropout(X, dropProbability: 0.5, seed: 3)
+        let logits = Linear(dropout, Parameter("W", .ones([3, 2])), Parameter("b", .zeros([2])))
+        let trainer = try Trainer(graph: try Graph(loss: SoftmaxCE(logits, y)), features: X, labels: y, prediction: logits,
+                                  optimizer: try SGD(learningRate: 0.01), log: .silent)
+        let inputs = try Tensor([[1, 2, 3], [4, 5, 6]])
+        XCTAssertEqual(try trainer.predict(inputs).scalars, [6, 6, 15, 15])   // identity: no drop, no rescale
+        XCTAssertFalse(dropout.isTraining)
+        var sawTraining = false
+        trainer.epochEnded = { _, _ in sawTraining = dropout.isTraining }
+        try trainer.fit(try Dataset(features: inputs, labels: Tensor([0, 1])), epochs: 1, batchSize: 2)
+        XCTAssertTrue(sawTraining)
+    }
+
     func testFit_invalidArguments_throwTypedErrors() throws {
         let (trainer, train, _) = try irisTrainer()
         XCTAssertThrowsError(try trainer.fit(train, epochs: 0, batchSize: 8)) { error in
