@@ -15,6 +15,16 @@ public enum Minibatches {
         return stride(from: 0, to: exampleCount, by: batchSize).map { $0..<min($0 + batchSize, exampleCount) }
     }
 
+    /// One epoch in stored order, as batches of `batchSize` indices (the last short batch kept unless
+    /// `dropLast`): `shuffledEpoch` without the shuffle.
+    /// - Throws: `DataError.invalidBatchSize` for a batch size below 1.
+    public static func inOrder(exampleCount: Int, batchSize: Int, dropLast: Bool = false) throws(DataError) -> [ArraySlice<Int>] {
+        let order = Array(0..<exampleCount)
+        return try sequential(exampleCount: exampleCount, batchSize: batchSize)
+            .filter { !dropLast || $0.count == batchSize }
+            .map { order[$0] }
+    }
+
     /// One shuffled epoch split into batches of `batchSize` index ranges over `order`; the last
     /// short batch is kept unless `dropLast` is true.
     /// - Throws: `DataError.invalidBatchSize` for a batch size below 1.

@@ -59,6 +59,7 @@ public final class Trainer {
     ///   - epochs: the number of passes, at least 1.
     ///   - batchSize: examples per step, at least 1.
     ///   - shuffleSeed: seeds the shuffle of every epoch, so a run is reproducible.
+    ///   - shuffle: false visits the examples in stored order every epoch (the seed is then unused).
     ///   - dropLast: skip each epoch's last batch when it is short (keeps one batch size, one plan).
     ///   - validation: data scored after each epoch (loss, and `metric` if given).
     ///   - metric: the validation score (`.accuracy` for classification, `.rSquared` for regression).
@@ -66,8 +67,8 @@ public final class Trainer {
     /// - Throws: `TrainerError` for unusable arguments, `DataError.invalidBatchSize`, and any
     ///   `GraphError` from the graph (e.g. `.invalidValue` for a label out of range).
     @discardableResult
-    public func fit(_ data: Dataset, epochs: Int, batchSize: Int, shuffleSeed: UInt64 = 0, dropLast: Bool = false,
-                    validation: Dataset? = nil, metric: Metric? = nil) throws -> History {
+    public func fit(_ data: Dataset, epochs: Int, batchSize: Int, shuffleSeed: UInt64 = 0, shuffle: Bool = true,
+                    dropLast: Bool = false, validation: Dataset? = nil, metric: Metric? = nil) throws -> History {
         guard epochs >= 1 else { throw TrainerError.invalidEpochs(epochs) }
         guard batchSize >= 1 else { throw DataError.invalidBatchSize(batchSize) }
         let train = try conformed(data)
@@ -80,8 +81,9 @@ public final class Trainer {
         let clock = ContinuousClock()
         for epoch in 1...epochs {
             let start = clock.now
-            let batches = try Minibatches.shuffledEpoch(exampleCount: train.count, batchSize: batchSize,
-                                                        dropLast: dropLast, using: &generator)
+            let batches = shuffle
+                ? try Minibatches.shuffledEpoch(exampleCount: train.count, batchSize: batchSize, dropLast: dropLast, using: &generator)
+                : try Minibatches.inOrder(exampleCount: train.count, batchSize: batchSize, dropLast: dropLast)
             history.loss.append(try runEpoch(batches, of: train))
             if let held {
                 let result = try evaluate(held, metric: metric, batchSize: batchSize)

@@ -95,6 +95,8 @@ final class DatasetPreprocessingTests: XCTestCase {
         let dropped = try Minibatches.shuffledEpoch(exampleCount: 10, batchSize: 4, dropLast: true, using: &rng)
         XCTAssertEqual(dropped.map(\.count), [4, 4])
         XCTAssertEqual(try Minibatches.sequential(exampleCount: 5, batchSize: 2), [0..<2, 2..<4, 4..<5])
+        XCTAssertEqual(try Minibatches.inOrder(exampleCount: 5, batchSize: 2).map(Array.init), [[0, 1], [2, 3], [4]])
+        XCTAssertEqual(try Minibatches.inOrder(exampleCount: 5, batchSize: 2, dropLast: true).map(Array.init), [[0, 1], [2, 3]])
         XCTAssertThrowsError(try Minibatches.sequential(exampleCount: 5, batchSize: 0)) { error in
             XCTAssertEqual(error as? DataError, .invalidBatchSize(0))
         }
