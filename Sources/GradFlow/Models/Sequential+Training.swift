@@ -33,13 +33,15 @@ extension Sequential {
     ///   - shuffle: whether each epoch visits the examples in a new seeded order.
     ///   - seed: seeds the shuffles.
     ///   - verbose: print one line per epoch (`Epoch 3/10  loss 0.2134  val_acc 0.9612  (1.9 s)`).
+    ///   - schedule: sets the optimizer's learning rate before each epoch (epochs counted from 0).
     /// - Returns: the per-epoch loss, validation loss and metric, and times.
     /// - Throws: `ModelError` (`.notCompiled`, `.dataShapeMismatch`, `.invalidArgument`, a layer's
     ///   shape error), `TrainerError.invalidEpochs`, `DataError.invalidBatchSize`, `GraphError`.
     @discardableResult
     public func fit(_ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
                     validationData: (x: Tensor, y: Tensor)? = nil, validationSplit: Double = 0,
-                    shuffle: Bool = true, seed: UInt64 = 0, verbose: Bool = true) throws -> History {
+                    shuffle: Bool = true, seed: UInt64 = 0, verbose: Bool = true,
+                    schedule: (any LearningRateSchedule)? = nil) throws -> History {
         guard epochs >= 1 else { throw TrainerError.invalidEpochs(epochs) }
         guard batchSize >= 1 else { throw DataError.invalidBatchSize(batchSize) }
         guard validationSplit >= 0, validationSplit < 1 else {
@@ -61,6 +63,7 @@ extension Sequential {
         let clock = ContinuousClock()
         for epoch in 1...epochs {
             let start = clock.now
+            if let schedule { trainer.optimizer.apply(schedule, atEpoch: epoch - 1) }
             let batches = shuffle
                 ? try Minibatches.shuffledEpoch(exampleCount: train.count, batchSize: batchSize, using: &generator)
                 : try Minibatches.sequential(exampleCount: train.count, batchSize: batchSize).map { Array($0)[...] }

@@ -1,0 +1,31 @@
+import Foundation
+import XCTest
+import GradFlow
+
+/// The seed's 784-128-64-10 MNIST classifier through the Keras-style API. Skipped when the MNIST
+/// files are not in `$GRADFLOW_MNIST` or `../shared/datasets/mnist` (from the repository root).
+final class SequentialMNISTTests: XCTestCase {
+    func testFit_mnistMLP_reaches98PercentOnTheTestSet() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let fallback = root.deletingLastPathComponent().appendingPathComponent("shared/datasets/mnist").path
+        let directory = ProcessInfo.processInfo.environment[MNIST.environmentVariable] ?? fallback
+        guard FileManager.default.fileExists(atPath: directory + "/" + MNIST.fileNames.trainImages) else {
+            throw XCTSkip("MNIST not found in \(directory); set \(MNIST.environmentVariable) to run this test")
+        }
+        let (train, test) = try MNIST.load(directory: directory)
+
+        let model = Sequential(seed: 1) {
+            Dense(128, activation: .relu)
+            DropoutLayer(0.2)
+            Dense(64, activation: .relu)
+            DropoutLayer(0.2)
+            Dense(10)
+        }
+        model.compile(loss: .softmaxCrossEntropy, optimizer: try SGD(learningRate: 0.05, momentum: 0.9), metrics: [.accuracy])
+        try model.fit(train.features, train.labels, epochs: 15, batchSize: 64, seed: 1, verbose: false,
+                      schedule: try StepDecay(initialLearningRate: 0.05, stepSize: 5, factor: 0.2))
+
+        XCTAssertGreaterThanOrEqual(try model.evaluate(test.features, test.labels).metrics[.accuracy] ?? 0, 0.98)
+    }
+}
