@@ -12,6 +12,11 @@
 /// `Dropout` nodes drop during training steps and pass through during `evaluate` and `predict`.
 /// Each step refills the inputs' batch buffers in place (`Tensor.copyRows`), so with a fixed batch
 /// size a steady-state step allocates no tensors. Like its graph, a trainer is for one thread at a time.
+///
+/// Reliability: `guards` stops a run at the first NaN, infinity or divergence, naming the node and
+/// step, with the parameters never updated by the bad step; `trainingState()` and `restore(_:)`
+/// (with `TrainingCheckpoint`) save and resume a run bit for bit; `interruption` stops it cleanly
+/// between steps (Ctrl-C).
 public final class Trainer {
     /// The graph being trained; its `loss` is minimised.
     public let graph: Graph
@@ -29,14 +34,26 @@ public final class Trainer {
     /// learning rate or stop early by throwing).
     public var epochEnded: ((_ epoch: Int, _ history: History) throws -> Void)?
 
+    /// The NaN/infinity and divergence checks made after each step (`.default`: on).
+    public var guards: NumericGuards
+    /// Asked after every step whether to stop (e.g. `InterruptFlag.installSIGINTHandler()`); nil: never.
+    public var interruption: (any TrainingInterruption)?
+    /// Where the current or last `fit` is (epochs, steps, shuffle generator, running loss).
+    public internal(set) var progress = TrainingProgress(examples: 0, batchSize: 1, shuffle: true, dropLast: false, shuffleSeed: 0)
+    /// The history of the current or last `fit`, up to the last finished epoch.
+    public internal(set) var history = History()
+    /// A state given to `restore(_:)`, which the next `fit` continues.
+    var pendingResume: TrainingState?
+
     /// An empty tensor put in an input while its buffer is refilled, so the buffer is not shared.
     private let placeholder = Tensor.zeros([0])
 
     /// Creates a trainer.
+    /// - Parameter guards: the checks made after every step (`.off` to skip them).
     /// - Throws: `TrainerError.noLoss` when the graph has no loss, `.nodeNotInGraph` for a node the
     ///   graph does not contain, `.inputWithoutBatchDimension` for an input not declared `[.batch, …]`.
     public init(graph: Graph, features: Input, labels: Input, prediction: Node, optimizer: any Optimizer,
-                log: TrainerLog = .standardOutput) throws(TrainerError) {
+                log: TrainerLog = .standardOutput, guards: NumericGuards = .default) throws(TrainerError) {
         guard graph.loss != nil else { throw .noLoss }
         for node in [features, labels, prediction] as [Node] where !graph.nodes.contains(node) {
             throw .nodeNotInGraph(node: node.name)
@@ -50,13 +67,20 @@ public final class Trainer {
         self.prediction = prediction
         self.optimizer = optimizer
         self.log = log
+        self.guards = guards
     }
 
-    /// Trains for `epochs` passes over `data`.
+    /// Trains until `epochs` passes over `data` are complete (counting those of a restored run).
+    ///
+    /// After `restore(_:)`, the run continues where the saved one stopped, mid-epoch if need be,
+    /// and takes bit for bit the steps the uninterrupted run would have taken; `epochs` is then the
+    /// total, as Keras's `initial_epoch`. With `guards` on, each step is checked before its update
+    /// (see `NumericGuards`); with an `interruption` set, `fit` stops after the step during which it
+    /// was requested.
     /// - Parameters:
     ///   - data: the training set; features and labels must fit the inputs' per-example shapes
     ///     (`[n]` and `[n, 1]` are interchangeable).
-    ///   - epochs: the number of passes, at least 1.
+    ///   - epochs: the number of passes in all, at least 1.
     ///   - batchSize: examples per step, at least 1.
     ///   - shuffleSeed: seeds the shuffle of every epoch, so a run is reproducible.
     ///   - shuffle: false visits the examples in stored order every epoch (the seed is then unused).
@@ -64,8 +88,11 @@ public final class Trainer {
     ///   - validation: data scored after each epoch (loss, and `metric` if given).
     ///   - metric: the validation score (`.accuracy` for classification, `.rSquared` for regression).
     /// - Returns: the per-epoch training loss, validation loss and metric, and epoch times.
-    /// - Throws: `TrainerError` for unusable arguments, `DataError.invalidBatchSize`, and any
-    ///   `GraphError` from the graph (e.g. `.invalidValue` for a label out of range).
+    /// - Throws: `TrainerError` for unusable arguments, `.resumeMismatch` when a restored run's
+    ///   settings differ, `.nonFiniteValue`, `.nonFiniteUpdate` and `.diverged` from the guards,
+    ///   `.interrupted`; `DataError.invalidBatchSize`, and any `GraphError` from the graph (e.g.
+    ///   `.invalidValue` for a label out of range). After an error `trainingState()` describes the
+    ///   last complete step.
     @discardableResult
     public func fit(_ data: Dataset, epochs: Int, batchSize: Int, shuffleSeed: UInt64 = 0, shuffle: Bool = true,
                     dropLast: Bool = false, validation: Dataset? = nil, metric: Metric? = nil) throws -> History {
@@ -76,15 +103,25 @@ public final class Trainer {
         guard train.count >= (dropLast ? batchSize : 1) else {
             throw TrainerError.noBatches(examples: train.count, batchSize: batchSize, dropLast: dropLast)
         }
-        var generator = RandomGenerator(seed: shuffleSeed)
-        var history = History(metric: held == nil ? nil : metric)
+        let fresh = TrainingProgress(examples: train.count, batchSize: batchSize, shuffle: shuffle,
+                                     dropLast: dropLast, shuffleSeed: shuffleSeed)
+        if let saved = pendingResume {
+            try saved.progress.checkSameSettings(as: fresh)
+            (progress, history, pendingResume) = (saved.progress, saved.history, nil)
+        } else {
+            (progress, history) = (fresh, History(metric: held == nil ? nil : metric))
+        }
+        let checks = guards.checksFiniteness ? NumericGuard(graph: graph) : nil
         let clock = ContinuousClock()
-        for epoch in 1...epochs {
+        while progress.completedEpochs < epochs {
+            let epoch = progress.completedEpochs + 1
             let start = clock.now
+            var generator = progress.epochGenerator
             let batches = shuffle
                 ? try Minibatches.shuffledEpoch(exampleCount: train.count, batchSize: batchSize, dropLast: dropLast, using: &generator)
                 : try Minibatches.inOrder(exampleCount: train.count, batchSize: batchSize, dropLast: dropLast)
-            history.loss.append(try runEpoch(batches, of: train))
+            try runEpoch(batches, of: train, epoch: epoch, checks: checks)
+            history.loss.append(Float(progress.epochLossSum / Double(max(batches.count, 1))))
             if let held {
                 let result = try evaluate(held, metric: metric, batchSize: batchSize)
                 history.validationLoss.append(result.loss)
@@ -92,28 +129,60 @@ public final class Trainer {
             }
             let elapsed = (clock.now - start).components
             history.epochSeconds.append(Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+            progress.completedEpochs = epoch
+            (progress.batchesInEpoch, progress.epochLossSum, progress.epochGenerator) = (0, 0, generator)
             log.write(history.summary(epoch: epoch, of: epochs))
             try epochEnded?(epoch, history)
         }
         return history
     }
 
-    /// One pass over `batches`: feed, forward and backward, update. Returns the mean batch loss.
-    private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset) throws -> Float {
+    /// The rest of one epoch, from batch `progress.batchesInEpoch`: feed, forward and backward,
+    /// check, update; `progress` counts each finished step.
+    private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset, epoch: Int, checks: NumericGuard?) throws {
         setDropout(training: true)
         let bar = log.showsProgress ? ProgressBar(total: batches.count) : nil
-        var total: Double = 0
-        for (step, batch) in batches.enumerated() {
+        defer { if let bar { log.clearProgress(width: bar.line(step: 0, loss: 0).count + 8) } }
+        while progress.batchesInEpoch < batches.count {
+            let batch = batches[progress.batchesInEpoch]
             refill(features, rows: batch, from: train.features)
             refill(labels, rows: batch, from: train.labels)
-            total += Double(try graph.forwardAndBackward())
+            let loss = try graph.forwardAndBackward()
+            let smoother = try checkStep(loss: loss, epoch: epoch, checks: checks)
+            checks?.saveParameters()
             optimizer.update(graph.trainables)
-            if let bar, bar.shouldRedraw(at: step + 1) {
-                log.drawProgress(bar.line(step: step + 1, loss: Float(total / Double(step + 1))))
+            if let bad = checks?.rollBackIfNonFinite() {
+                throw TrainerError.nonFiniteUpdate(parameter: bad.node.name, value: "\(bad.value)", step: progress.step + 1,
+                                                   epoch: epoch, learningRate: optimizer.learningRate)
+            }
+            progress.step += 1
+            progress.batchesInEpoch += 1
+            progress.epochLossSum += Double(loss)
+            progress.smoother = smoother
+            let done = progress.batchesInEpoch
+            if let bar, bar.shouldRedraw(at: done) {
+                log.drawProgress(bar.line(step: done, loss: Float(progress.epochLossSum / Double(done))))
+            }
+            if let interruption, interruption.isInterruptionRequested {
+                throw TrainerError.interrupted(step: progress.step, epoch: epoch, batch: done, batches: batches.count)
             }
         }
-        if let bar { log.clearProgress(width: bar.line(step: 0, loss: 0).count + 8) }
-        return Float(total / Double(max(batches.count, 1)))
+    }
+
+    /// The guards' checks of a step before its update: every value and gradient finite, and the
+    /// smoothed loss not diverging. Returns the smoother with this step's loss added.
+    /// - Throws: `TrainerError.nonFiniteValue`, `.diverged`.
+    private func checkStep(loss: Float, epoch: Int, checks: NumericGuard?) throws(TrainerError) -> LossSmoother {
+        if let checks, let bad = checks.firstNonFinite() {
+            throw .nonFiniteValue(node: bad.node.name, kind: bad.node.kind, isGradient: bad.isGradient,
+                                  value: "\(bad.value)", step: progress.step + 1, epoch: epoch)
+        }
+        var smoother = progress.smoother
+        if let factor = guards.divergenceFactor, let smoothed = smoother.observe(loss, factor: factor) {
+            throw .diverged(step: progress.step + 1, epoch: epoch, smoothedLoss: Float(smoothed),
+                            bestLoss: Float(progress.smoother.best), factor: factor, learningRate: optimizer.learningRate)
+        }
+        return smoother
     }
 
     /// Switches every `Dropout` node of the graph to training (drop) or inference (identity) mode.

@@ -12,6 +12,23 @@ public enum TrainerError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidEpochs(Int)
     /// No batch to train on: an empty data set, or fewer examples than one batch with `dropLast`.
     case noBatches(examples: Int, batchSize: Int, dropLast: Bool)
+    /// A numeric guard found a NaN or an infinity in a node's value or gradient after global step
+    /// `step` (1-based) of epoch `epoch`, before the optimizer step: the parameters were not updated.
+    /// `kind` is the node's kind (`linear`, `input`, `parameter`, …); `value` is `nan`, `inf` or `-inf`.
+    case nonFiniteValue(node: String, kind: String, isGradient: Bool, value: String, step: Int, epoch: Int)
+    /// The optimizer step made a parameter non-finite although its gradient was finite (a learning
+    /// rate far too large); every parameter was rolled back to its value before the step.
+    case nonFiniteUpdate(parameter: String, value: String, step: Int, epoch: Int, learningRate: Float)
+    /// The smoothed loss grew past `factor` × its best; the step's update was not applied.
+    case diverged(step: Int, epoch: Int, smoothedLoss: Float, bestLoss: Float, factor: Float, learningRate: Float)
+    /// Training stopped because an interruption was requested (Ctrl-C); `step` steps are complete
+    /// (`batch` of `batches` in epoch `epoch`), so a checkpoint taken now resumes exactly.
+    case interrupted(step: Int, epoch: Int, batch: Int, batches: Int)
+    /// `fit` after `restore(_:)` with a setting that differs from the saved run's, so the run could not
+    /// continue exactly.
+    case resumeMismatch(setting: String, saved: String, requested: String)
+    /// A saved `TrainingState` that does not fit this trainer's graph or optimizer.
+    case incompatibleState(detail: String)
 
     public var description: String {
         switch self {
@@ -28,6 +45,31 @@ public enum TrainerError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .noBatches(examples, batchSize, dropLast):
             return "no batch to train on: \(examples) examples, batch size \(batchSize)"
                 + (dropLast ? " with dropLast (use a smaller batch or keep the last short batch)" : "")
+        case let .nonFiniteValue(node, kind, isGradient, value, step, epoch):
+            let what = isGradient ? "gradient" : "value"
+            let subject = kind == "input" ? "input '\(node)' was fed a non-finite value (\(value)); check the data"
+                : "\(kind == "parameter" ? "parameter" : "node") '\(node)' produced a non-finite \(what) (\(value))"
+            return "step \(step) (epoch \(epoch)): \(subject); the last good parameters were kept"
+                + (kind == "input" ? "" : " (a smaller learning rate, or inputs scaled to a smaller range, may help)")
+        case let .nonFiniteUpdate(parameter, value, step, epoch, learningRate):
+            return "step \(step) (epoch \(epoch)): the optimizer step made parameter '\(parameter)' non-finite (\(value)); "
+                + "the last good parameters were restored; try a learning rate smaller than \(learningRate)"
+        case let .diverged(step, epoch, smoothed, best, factor, learningRate):
+            return "step \(step) (epoch \(epoch)): the loss diverged: its running average \(smoothed) is more than "
+                + "\(factor.factorText)× its best (\(best)); training stopped with the last good parameters kept; "
+                + "try a learning rate smaller than \(learningRate)"
+        case let .interrupted(step, epoch, batch, batches):
+            return "training was interrupted after step \(step) (epoch \(epoch), batch \(batch) of \(batches))"
+        case let .resumeMismatch(setting, saved, requested):
+            return "cannot resume exactly: the checkpoint was trained with \(setting) \(saved) but this run asks for \(requested); "
+                + "use the same \(setting)"
+        case .incompatibleState(let detail):
+            return "the saved training state does not fit this trainer: \(detail)"
         }
     }
+}
+
+private extension Float {
+    /// A factor without a trailing `.0` when whole (`100`, `2.5`).
+    var factorText: String { self == rounded() && abs(self) < 1e9 ? String(Int(self)) : String(self) }
 }

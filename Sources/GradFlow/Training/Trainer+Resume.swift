@@ -1,0 +1,51 @@
+extension Trainer {
+    /// A snapshot of the run for a checkpoint: parameters, optimizer state and learning rate, every
+    /// `Dropout` node's generator, `progress` and `history`. Take it between steps: in `epochEnded`,
+    /// or after `fit` returned or threw (then it describes the last complete step).
+    /// - Parameter metadata: free-form text stored with the state.
+    public func trainingState(metadata: [String: String] = [:]) -> TrainingState {
+        var parameters: [String: Tensor] = [:]
+        for parameter in graph.trainables { parameters[parameter.name] = parameter.value }
+        var generators: [String: RandomGenerator] = [:]
+        for case let dropout as Dropout in graph.nodes { generators[dropout.name] = dropout.generator }
+        return TrainingState(parameters: parameters, optimizer: optimizer.state, learningRate: optimizer.learningRate,
+                             dropoutGenerators: generators, progress: progress, history: history, metadata: metadata)
+    }
+
+    /// Puts a saved run back: parameter values, optimizer state, learning rate and dropout
+    /// generators now; progress and history at the next `fit`, which continues the run exactly when
+    /// called with the same data and settings (a different batch size, shuffle, seed or example
+    /// count is a `TrainerError.resumeMismatch` there).
+    ///
+    /// Everything is checked before anything changes: on error the trainer is as it was.
+    /// - Throws: `TrainerError.incompatibleState` for a parameter or dropout node missing from the
+    ///   state or the graph, a shape that differs, or optimizer state that does not fit.
+    public func restore(_ state: TrainingState) throws(TrainerError) {
+        var remaining = state.parameters
+        for parameter in graph.trainables {
+            guard let saved = remaining.removeValue(forKey: parameter.name) else {
+                throw .incompatibleState(detail: "the state has no value for parameter '\(parameter.name)'")
+            }
+            guard saved.shape == parameter.value.shape else {
+                throw .incompatibleState(detail: "parameter '\(parameter.name)' has shape \(parameter.value.shape) but the saved value's is \(saved.shape)")
+            }
+        }
+        if let stray = remaining.keys.sorted().first {
+            throw .incompatibleState(detail: "the state has a value for '\(stray)', which is not a trainable parameter of this graph")
+        }
+        let dropouts = graph.nodes.compactMap { $0 as? Dropout }
+        for dropout in dropouts where state.dropoutGenerators[dropout.name] == nil {
+            throw .incompatibleState(detail: "the state has no generator for dropout node '\(dropout.name)'")
+        }
+        if let stray = Set(state.dropoutGenerators.keys).subtracting(dropouts.map(\.name)).sorted().first {
+            throw .incompatibleState(detail: "the state has a generator for '\(stray)', which is not a dropout node of this graph")
+        }
+        do { try optimizer.loadState(state.optimizer, for: graph.trainables) } catch {
+            throw .incompatibleState(detail: "optimizer state: \(error.description)")
+        }
+        for parameter in graph.trainables { parameter.value = state.parameters[parameter.name] ?? parameter.value }
+        for dropout in dropouts { dropout.generator = state.dropoutGenerators[dropout.name] ?? dropout.generator }
+        optimizer.learningRate = state.learningRate
+        (progress, history, pendingResume) = (state.progress, state.history, state)
+    }
+}
