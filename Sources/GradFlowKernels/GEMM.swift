@@ -47,13 +47,13 @@ package func gemm(
         c: c, ldc: ldc, accumulate: accumulate, bias: bias)
     if m == 0 || n == 0 { return }
     if k == 0 { return problem.applyEmptyProduct() }
-    let function = kernel.function
+    let routines = kernel.routines
     let flops = 2 * m * n * k
     guard threads > 1, flops >= GEMMBlocking.parallelThresholdFlops else {
-        return problem.runSerial(kernel: function)
+        return problem.runSerial(routines)
     }
-    let split = GEMMSplit(problem: problem, kernel: function, threads: threads)
-    guard split.parts > 1 else { return problem.runSerial(kernel: function) }
+    let split = GEMMSplit(problem: problem, routines: routines, threads: threads)
+    guard split.parts > 1 else { return problem.runSerial(routines) }
     parallelFor(split.parts, threads: threads, split)
 }
 
@@ -64,15 +64,15 @@ package func gemm(
 /// Slab edges fall on multiples of NR (columns) or MR (rows) so no extra edge tiles appear.
 private struct GEMMSplit: ParallelJob {
     let problem: GEMMProblem
-    let kernel: MicroKernel
+    let routines: GEMMRoutines
     let splitsColumns: Bool
     let unit: Int
     let units: Int
     let parts: Int
 
-    init(problem: GEMMProblem, kernel: MicroKernel, threads: Int) {
+    init(problem: GEMMProblem, routines: GEMMRoutines, threads: Int) {
         self.problem = problem
-        self.kernel = kernel
+        self.routines = routines
         splitsColumns = problem.n >= problem.m
         unit = splitsColumns ? GEMMBlocking.nr : GEMMBlocking.mr
         units = ((splitsColumns ? problem.n : problem.m) + unit - 1) / unit
@@ -84,6 +84,6 @@ private struct GEMMSplit: ParallelJob {
         let start = min(extent, units * part / parts * unit)
         let end = min(extent, units * (part + 1) / parts * unit)
         let slab = splitsColumns ? problem.columns(start..<end) : problem.rows(start..<end)
-        slab.runSerial(kernel: kernel)
+        slab.runSerial(routines)
     }
 }

@@ -32,18 +32,37 @@ package enum GEMMKernel: Sendable {
     /// Whether this CPU can run `.avx2FMA` (decided once per process with CPUID).
     package static let isAVX2FMASupported = gradflow_cpu_has_avx2_fma() != 0
 
-    /// The C entry point for this choice.
-    var function: MicroKernel {
+    /// The C micro-kernel and packing routines for this choice.
+    var routines: GEMMRoutines {
         switch self {
-        case .automatic: GEMMKernel.isAVX2FMASupported ? gradflow_sgemm_6x16_avx2 : gradflow_sgemm_6x16_portable
-        case .avx2FMA: gradflow_sgemm_6x16_avx2
-        case .portable: gradflow_sgemm_6x16_portable
+        case .automatic: GEMMKernel.isAVX2FMASupported ? .avx2FMA : .portable
+        case .avx2FMA: .avx2FMA
+        case .portable: .portable
         }
     }
 }
 
-/// `(kc, packedA, packedB, c, ldc, loadC, bias)`: see `gradflow_sgemm_6x16_avx2` in the C header.
-typealias MicroKernel = @convention(c) (
-    Int64, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64, Int32,
-    UnsafePointer<Float>?
-) -> Void
+/// The C entry points one GEMM runs with: a micro-kernel and the two packing routines built for the
+/// same instruction set (so forcing `.portable` exercises the portable packing too).
+struct GEMMRoutines {
+    /// `(kc, packedA, packedB, c, ldc, loadC, bias)`: see `gradflow_sgemm_6x16_avx2` in the C header.
+    typealias Kernel = @convention(c) (
+        Int64, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int64, Int32,
+        UnsafePointer<Float>?
+    ) -> Void
+    /// `(source, leading dimension, transposed, rows or depth, depth or cols, destination)`: see
+    /// `gradflow_sgemm_pack_a_avx2` / `gradflow_sgemm_pack_b_avx2` in the C header.
+    typealias Pack = @convention(c) (
+        UnsafePointer<Float>?, Int64, Int32, Int64, Int64, UnsafeMutablePointer<Float>?
+    ) -> Void
+
+    let kernel: Kernel
+    let packA: Pack
+    let packB: Pack
+
+    static let avx2FMA = GEMMRoutines(
+        kernel: gradflow_sgemm_6x16_avx2, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2)
+    static let portable = GEMMRoutines(
+        kernel: gradflow_sgemm_6x16_portable, packA: gradflow_sgemm_pack_a_portable,
+        packB: gradflow_sgemm_pack_b_portable)
+}

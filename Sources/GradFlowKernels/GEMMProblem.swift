@@ -42,7 +42,7 @@ struct GEMMProblem {
     /// MC blocks (pack op(A)) → the macro-kernel over MR×NR tiles. The first KC block stores
     /// (adding `bias`, and C when accumulating), later blocks add to C: the sum over p is therefore
     /// taken in KC-sized partial sums, a different order from the naive loop.
-    func runSerial(kernel: MicroKernel) {
+    func runSerial(_ routines: GEMMRoutines) {
         let workspace = GEMMWorkspace.current()
         for jc in stride(from: 0, to: n, by: GEMMBlocking.nc) {
             let nc = min(GEMMBlocking.nc, n - jc)
@@ -50,15 +50,15 @@ struct GEMMProblem {
                 let kc = min(GEMMBlocking.kc, k - pc)
                 let bBlock = transposeB ? b + jc * ldb + pc : b + pc * ldb + jc
                 GEMMPacking.packB(bBlock, ldb: ldb, transposed: transposeB, depth: kc, cols: nc,
-                                  into: workspace.packedB)
+                                  into: workspace.packedB, with: routines)
                 let isFirst = pc == 0
                 let tile = TileStore(loadC: !isFirst || accumulate, bias: isFirst ? bias.map { $0 + jc } : nil)
                 for ic in stride(from: 0, to: m, by: GEMMBlocking.mc) {
                     let mc = min(GEMMBlocking.mc, m - ic)
                     let aBlock = transposeA ? a + pc * lda + ic : a + ic * lda + pc
                     GEMMPacking.packA(aBlock, lda: lda, transposed: transposeA, rows: mc, depth: kc,
-                                      into: workspace.packedA)
-                    macroKernel(kernel, workspace: workspace, rows: mc, cols: nc, depth: kc,
+                                      into: workspace.packedA, with: routines)
+                    macroKernel(routines.kernel, workspace: workspace, rows: mc, cols: nc, depth: kc,
                                 c: c + ic * ldc + jc, tile: tile)
                 }
             }
@@ -73,7 +73,7 @@ struct GEMMProblem {
 
     /// Sweeps the packed `rows×depth` A block against the packed `depth×cols` B block, one MR×NR
     /// tile at a time; B micro-panel outer so that it stays in L1 across the A panels.
-    private func macroKernel(_ kernel: MicroKernel, workspace: GEMMWorkspace, rows: Int, cols: Int,
+    private func macroKernel(_ kernel: GEMMRoutines.Kernel, workspace: GEMMWorkspace, rows: Int, cols: Int,
                              depth: Int, c: UnsafeMutablePointer<Float>, tile: TileStore) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
         let loadC: Int32 = tile.loadC ? 1 : 0

@@ -39,4 +39,27 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
 void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                                   int loadC, const float *bias);
 
+/// Packs the `rows×depth` block of op(A) at `a` into MR-row micro-panels for the micro-kernels:
+/// panel `r` holds `op(A)[r·MR + i, p]` at `dst[r·MR·depth + p·MR + i]`, rows past `rows` zero.
+/// `transposed`: A is stored `k×m` (`op(A)[i, p] = a[p·lda + i]`), else `m×k` (`a[i·lda + p]`).
+/// Writes exactly `⌈rows/MR⌉·MR·depth` floats; O(that) time. Requires AVX2 (8×8 register
+/// transposes for the row-major gather).
+void gradflow_sgemm_pack_a_avx2(const float *a, int64_t lda, int transposed, int64_t rows,
+                                int64_t depth, float *dst);
+
+/// Packs the `depth×cols` block of op(B) at `b` into NR-column micro-panels: panel `s` holds
+/// `op(B)[p, s·NR + j]` at `dst[s·NR·depth + p·NR + j]`, columns past `cols` zero.
+/// `transposed`: B is stored `n×k` (`op(B)[p, j] = b[j·ldb + p]`), else `k×n` (`b[p·ldb + j]`).
+/// Writes exactly `depth·⌈cols/NR⌉·NR` floats; O(that) time. Requires AVX2.
+void gradflow_sgemm_pack_b_avx2(const float *b, int64_t ldb, int transposed, int64_t depth,
+                                int64_t cols, float *dst);
+
+/// `gradflow_sgemm_pack_a_avx2` in plain C (any CPU; same output).
+void gradflow_sgemm_pack_a_portable(const float *a, int64_t lda, int transposed, int64_t rows,
+                                    int64_t depth, float *dst);
+
+/// `gradflow_sgemm_pack_b_avx2` in plain C (any CPU; same output).
+void gradflow_sgemm_pack_b_portable(const float *b, int64_t ldb, int transposed, int64_t depth,
+                                    int64_t cols, float *dst);
+
 #endif
