@@ -1,21 +1,29 @@
-/// The arguments of one `gradflow` command: positional words and `--name value` options, checked
-/// against what the command accepts.
+/// The arguments of one `gradflow` command: positional words, `--name value` options and `--flag`
+/// switches, checked against what the command accepts.
 struct CommandOptions {
     /// The positional arguments, in order.
     var positional: [String] = []
     /// The options given, by name (without the dashes).
     var values: [String: String] = [:]
+    /// The switches given (without the dashes).
+    var flags: Set<String> = []
 
-    /// Splits `arguments`; every option takes a value.
+    /// Splits `arguments`; every option in `accepted` takes a value, a switch in `flags` takes none.
     /// - Throws: `CommandError.usage` for an unknown option or one without a value.
-    init(_ arguments: [String], accepted: [String], command: String) throws(CommandError) {
+    init(_ arguments: [String], accepted: [String], flags switches: [String] = [], command: String) throws(CommandError) {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             if argument.hasPrefix("--") {
                 let name = String(argument.dropFirst(2))
+                if switches.contains(name) {
+                    flags.insert(name)
+                    index += 1
+                    continue
+                }
                 guard accepted.contains(name) else {
-                    throw .usage("'\(command)' has no option '--\(name)'" + (accepted.isEmpty ? "" : "; options: " + accepted.map { "--" + $0 }.joined(separator: ", ")))
+                    let all = (accepted + switches).map { "--" + $0 }.joined(separator: ", ")
+                    throw .usage("'\(command)' has no option '--\(name)'" + (all.isEmpty ? "" : "; options: " + all))
                 }
                 guard index + 1 < arguments.count else { throw .usage("option '--\(name)' needs a value") }
                 values[name] = arguments[index + 1]

@@ -10,7 +10,7 @@ enum GradFlowHelp {
 
         commands:
           check FILE                      parse, infer shapes, gradient-check the whole graph
-          train FILE [--epochs N] [--seed S] [--save W.safetensors] [--plot loss.svg]
+          train FILE [--epochs N] [--seed S] [--save CKPT [--save-every N]] [--resume CKPT] [--no-guards] [--plot loss.svg]
           eval FILE --weights W           loss and metric on the file's held-out data
           predict FILE --weights W --input data.csv    predictions as CSV on standard output
           dot FILE                        Graphviz DOT of the graph on standard output
@@ -33,10 +33,21 @@ enum GradFlowHelp {
                 """
         case "train":
             return """
-                usage: gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save W.safetensors] [--plot loss.svg]
+                usage: gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT.safetensors]
+                                           [--save-every N] [--resume CKPT.safetensors] [--no-guards] [--plot loss.svg]
                 Trains with the file's data and train statements (options override them), printing one line
                 per epoch (and a progress bar on a terminal), then the final loss and metric on the training
-                and held-out data. --save writes the parameters as safetensors; --plot the loss curve as SVG.
+                and held-out data. --plot writes the loss curve as SVG.
+                --save writes a training checkpoint (weights, optimizer state, random generators, epoch and
+                step) at the end, and every N epochs with --save-every N; it is also a weights file for eval
+                and predict. Files are written to a temporary name and renamed, so a crash never leaves a
+                half-written checkpoint. --resume continues a run from a checkpoint exactly as if it had not
+                stopped (seed, batch size and epochs default to the checkpoint's; --epochs is the total).
+                Ctrl-C finishes the current step, saves a checkpoint (to --save, else FILE-stem.checkpoint.safetensors)
+                and exits with status 130, printing the command that resumes; a second Ctrl-C quits at once.
+                Numeric guards stop training at the first NaN or infinity, naming the node and step, or when the
+                smoothed loss grows 100x over its best, keeping the last good parameters; --no-guards turns
+                them off.
                 """
         case "eval":
             return """

@@ -1,32 +1,63 @@
 import Foundation
 import GradFlow
 
-/// `gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save W] [--plot loss.svg]`.
+/// `gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT] [--save-every N]
+/// [--resume CKPT] [--no-guards] [--plot loss.svg]`.
+///
+/// `--save` writes a training checkpoint (weights, optimizer state, generators, progress; see
+/// `TrainingCheckpoint`) at the end, every `--save-every` epochs, when a numeric guard stops the
+/// run, and on Ctrl-C (then to `FILE-stem.checkpoint.safetensors` when `--save` is not given); the
+/// checkpoint is also a weights file for `eval`/`predict`. `--resume` continues such a run bit for
+/// bit: the seed, batch size and epoch count default to the checkpoint's.
 enum TrainCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "plot"], command: "train")
+        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "save-every", "resume", "plot"],
+                                         flags: ["no-guards"], command: "train")
         let path = try options.graphFile("train")
-        let seed = try options.integer("seed", minimum: 0).map { UInt64($0) }
+        let save = options.values["save"]
+        let saveEvery = try options.integer("save-every")
+        if saveEvery != nil, save == nil { throw CommandError.usage("'--save-every N' needs '--save CHECKPOINT' to say where") }
+        var seed = try options.integer("seed", minimum: 0).map { UInt64($0) }
+        let resumed = try options.values["resume"].map { try readCheckpoint($0, seed: &seed) }
         let session = try GraphSession(path: path, seed: seed, log: .standardOutput)
+        let trainer = session.trainer
+        trainer.guards = options.flags.contains("no-guards") ? .off : .default
         let spec = session.file.training
-        let epochs = try options.integer("epochs") ?? spec.epochs
-        let batch = try options.integer("batch") ?? spec.batchSize
+        let epochs = try options.integer("epochs") ?? resumed?.metadata["gradflow.epochs"].flatMap { Int($0) } ?? spec.epochs
+        let batch = try options.integer("batch") ?? resumed?.progress.batchSize ?? spec.batchSize
+        if let resumed, let resume = options.values["resume"] {
+            do { try trainer.restore(resumed) } catch { throw CommandError.runtime("\(resume): \(error)") }
+        }
         print("\(path): \(session.data.train.count) training / \(session.data.test.count) held-out examples, "
               + "\(spec.optimizer) \(describe(spec.hyperparameters)), \(epochs) epochs, batch \(batch), seed \(session.seed)")
+        if let resumed, let resume = options.values["resume"] {
+            print("resuming from \(resume): \(resumed.progress.completedEpochs) epochs and \(resumed.progress.step) steps done")
+        }
+        let checkpointPath = save ?? defaultCheckpointPath(for: path)
+        let metadata = ["gradflow.graph": path, "gradflow.seed": String(session.seed), "gradflow.epochs": String(epochs)]
+        trainer.epochEnded = { epoch, _ in
+            guard let save, let saveEvery, epoch % saveEvery == 0, epoch < epochs else { return }
+            try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
+            print("saved a checkpoint after epoch \(epoch) to \(save)")
+        }
         session.file.setTraining(true)
+        trainer.interruption = InterruptFlag.installSIGINTHandler()
+        defer { InterruptFlag.removeSIGINTHandler() }
         let history: History
         do {
-            history = try session.trainer.fit(session.data.train, epochs: epochs, batchSize: batch, shuffleSeed: session.seed,
-                                              validation: session.data.test, metric: session.file.metric)
+            history = try trainer.fit(session.data.train, epochs: epochs, batchSize: batch, shuffleSeed: session.seed,
+                                      validation: session.data.test, metric: session.file.metric)
+        } catch let error as TrainerError {
+            try stop(after: error, trainer: trainer, path: path, checkpoint: checkpointPath, save: save, metadata: metadata,
+                     at: spec.location ?? session.file.location(of: session.file.loss))
         } catch {
             throw GraphFileError(.runtime("training failed: \(error)"), at: spec.location ?? session.file.location(of: session.file.loss))
         }
         for line in try session.evaluationLines() { print(line) }
-        if let save = options.values["save"] {
-            var tensors: [String: Tensor] = [:]
-            for parameter in session.file.parameters { tensors[parameter.name] = parameter.value }
-            try Checkpoint.write(tensors: tensors, metadata: ["graph": path, "epochs": String(history.epochs)], to: save)
-            print("saved \(tensors.count) tensors to \(save)")
+        if let save {
+            try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
+            print("saved a training checkpoint (\(session.file.parameters.count) parameters, optimizer state, "
+                  + "epoch \(history.epochs)) to \(save)")
         }
         if let plot = options.values["plot"] {
             do { try LossPlot.svg(history).write(toFile: plot, atomically: true, encoding: .utf8) } catch {
@@ -34,6 +65,46 @@ enum TrainCommand {
             }
             print("wrote the loss curve to \(plot)")
         }
+    }
+
+    /// Reads the training checkpoint to resume; its seed becomes the run's (a different `--seed`
+    /// would split the data differently, so it is a usage error).
+    private static func readCheckpoint(_ path: String, seed: inout UInt64?) throws -> TrainingState {
+        let state: TrainingState
+        do { state = try TrainingCheckpoint.read(from: path) } catch { throw CommandError.runtime("\(error)") }
+        if let saved = state.metadata["gradflow.seed"].flatMap({ UInt64($0) }) {
+            if let seed, seed != saved {
+                throw CommandError.usage("\(path) was trained with seed \(saved); resume it without '--seed' or with '--seed \(saved)'")
+            }
+            seed = saved
+        }
+        return state
+    }
+
+    /// After `fit` threw: on Ctrl-C, saves a checkpoint and exits with status 130 and how to resume;
+    /// after a guard stopped the run, saves the last good state when `--save` was given; then
+    /// reports the error at the file's `train` statement.
+    private static func stop(after error: TrainerError, trainer: Trainer, path: String, checkpoint: String, save: String?,
+                             metadata: [String: String], at location: SourceLocation) throws -> Never {
+        if case .interrupted = error {
+            try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: checkpoint)
+            writeError("\(error); saved a checkpoint to \(checkpoint)\n"
+                       + "resume with: gradflow train \(path) --resume \(checkpoint) --save \(checkpoint)")
+            exit(130)
+        }
+        var message = "training stopped: \(error)"
+        if let save {
+            try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
+            message += "\nthe last good state was saved to \(save)"
+        }
+        throw GraphFileError(.runtime(message), at: location)
+    }
+
+    /// `iris.checkpoint.safetensors` for `Graphs/iris.graph`: where Ctrl-C saves without `--save`.
+    static func defaultCheckpointPath(for graph: String) -> String {
+        let name = graph.split(separator: "/").last.map(String.init) ?? graph
+        let stem = name.hasSuffix(".graph") ? String(name.dropLast(".graph".count)) : name
+        return stem + ".checkpoint.safetensors"
     }
 
     static func describe(_ hyperparameters: [String: Double]) -> String {
