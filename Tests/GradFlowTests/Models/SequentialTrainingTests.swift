@@ -71,4 +71,25 @@ final class SequentialTrainingTests: XCTestCase {
         }
         XCTAssertEqual(try run(), try run())
     }
+
+    /// The README's regression snippet, line for line (printing off, the plot in a temporary folder).
+    func testReadmeRegressionSnippet() throws {
+        let path = NSTemporaryDirectory() + "gradflow-regression-\(UUID().uuidString).svg"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        var rng = RandomGenerator(seed: 0)
+        let x = Tensor.randomUniform([200], lower: -1, upper: 1, using: &rng)
+        let y = try 2 * x + 1 + Tensor.randomNormal([200], standardDeviation: 0.05, using: &rng)
+
+        let model = Sequential { Dense(1) }
+        model.compile(loss: .meanSquaredError, optimizer: try SGD(learningRate: 0.1))
+        try model.fit(x, y, epochs: 30, batchSize: 10, verbose: false)
+        let predicted = try model.predict(x)
+
+        try SVGPlot.scatter(x: x.scalars, y: y.scalars, line: (x.scalars, predicted.scalars),
+                            title: "y = 2x + 1").write(to: path)
+        XCTAssertEqual(predicted.shape, [200, 1])
+        XCTAssertLessThan(try Metrics.meanSquaredError(predictions: predicted, targets: y), 0.01)
+        XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("<polyline"))
+    }
 }
