@@ -1,130 +1,183 @@
-/// A private, forward-only copy of a trained graph, so predictions can run on several threads at
-/// once: one session per thread.
+/// A forward-only, `Sendable` recipe of a trained graph from which any number of threads may
+/// predict at once.
 ///
 /// Thread safety in GradFlow: `Tensor`, `RandomGenerator`, `History`, `OptimizerState`,
-/// `TrainingState` and every error type are `Sendable` values that any thread may share. `Node`,
-/// `Graph`, `GraphFile`, `Sequential`, `Trainer` and the optimizers are reference types that hold
-/// the buffers they compute into, so each is for one thread at a time — two threads calling
-/// `predict` on the same model would race on its planned buffers. An `InferenceSession` solves that
-/// by copying the nodes the output depends on (never the loss) into a new graph with its own
-/// buffers; the copied parameters share the trained weights' storage by value (`Tensor` is
-/// copy-on-write, so the copy is cheap and later training of the original does not change it).
+/// `TrainingState`, `InferenceSession` and every error type are `Sendable` values that any thread
+/// may share. `Node`, `Graph`, `GraphFile`, `Sequential`, `Trainer` and the optimizers are reference
+/// types that hold the buffers they compute into, so each is for one thread at a time; they are not
+/// `Sendable`, so Swift 6 refuses to hand them to another thread (two threads calling
+/// `Sequential.predict` on one model would race on its planned buffers).
+///
+/// A session records, by value, the nodes the output depends on (never the loss): each node's kind
+/// and settings, its operands, and the parameters' tensors — which share the trained weights'
+/// storage (`Tensor` is copy-on-write, so this is cheap, and training the original later does not
+/// change the session). Each `predict` call builds its own private graph from the recipe, so
+/// concurrent calls share nothing mutable: no locks, no races.
 ///
 /// ```swift
-/// let sessions = try (0..<4).map { _ in try InferenceSession(model: model) }   // on one thread
-/// DispatchQueue.concurrentPerform(iterations: 4) { index in
-///     results[index] = try? sessions[index].predict(batches[index])              // one per thread
+/// let session = try InferenceSession(model: model)          // once, on the training thread
+/// DispatchQueue.concurrentPerform(iterations: 8) { index in
+///     let probabilities = try? session.predict(batches[index])
 /// }
 /// ```
-/// Creating a session only reads the source graph, so sessions may also be made concurrently while
-/// nothing trains or feeds the source. A session is itself for one thread at a time.
-public final class InferenceSession {
-    /// The copied features input (`[.batch, …]`).
-    public let input: Input
-    /// The copied output node.
-    public let output: Node
-    /// The copied graph: the output and everything it depends on.
-    public let graph: Graph
-
-    /// Copies the part of `graph` that `output` depends on.
-    /// - Parameters:
-    ///   - graph: a built (e.g. trained) graph.
-    ///   - input: the input fed with examples; the only input that is fed at `predict`.
-    ///   - output: the prediction node.
-    /// - Throws: `GraphError.missingFeed` when `input` or `output` is not in `graph` (naming it),
-    ///   `.invalidValue` for a node kind that cannot be copied (a custom `Node` subclass that does
-    ///   not adopt `InferenceCopyable`), or an error rebuilding the copy.
-    public init(graph: Graph, input: Input, output: Node) throws {
-        guard graph.nodes.contains(output) else {
-            throw GraphError.missingFeed(input: output.name, consumer: "the session's graph (the output is not part of it)")
-        }
-        guard graph.nodes.contains(input) else {
-            throw GraphError.missingFeed(input: input.name, consumer: "the session's graph (the input is not part of it)")
-        }
-        let needed = Graph.ancestors(of: output)
-        var copies: [ObjectIdentifier: Node] = [:]
-        for node in graph.nodes where needed.contains(ObjectIdentifier(node)) {
-            let operands = node.inboundNodes.map { copies[ObjectIdentifier($0)] ?? $0 }
-            copies[ObjectIdentifier(node)] = try InferenceSession.copy(node, operands: operands)
-        }
-        guard let copiedOutput = copies[ObjectIdentifier(output)] else {
-            throw GraphError.missingFeed(input: output.name, consumer: "the session's graph")
-        }
-        guard let copiedInput = copies[ObjectIdentifier(input)] as? Input else {
-            throw GraphError.missingFeed(input: input.name, consumer: "'\(output.name)' (the output does not depend on it)")
-        }
-        self.graph = try Graph(outputs: [copiedOutput], loss: nil)
-        self.input = copiedInput
-        self.output = copiedOutput
+public struct InferenceSession: Sendable {
+    /// How to make one node: its kind with settings, name and operands (indices of earlier recipes).
+    private struct Recipe: Sendable {
+        let kind: Kind
+        let name: String
+        let operands: [Int]
     }
 
-    /// Copies a built `Sequential` model's input-to-output graph (without its loss).
+    private enum Kind: Sendable {
+        case parameter(Tensor)
+        case input(SymbolicShape, Tensor?)
+        case linear, relu, sigmoid, tanh, softmax, add, multiply, matMul, mse, softmaxCE, binaryCrossEntropy
+        case l2Penalty(Float)
+        case dropout(Float)
+        case custom(@Sendable ([Node]) throws -> Node)
+    }
+
+    private let recipes: [Recipe]
+    private let inputIndex: Int
+    private let outputIndex: Int
+
+    /// The features input's name and declared shape (`[.batch, …]`).
+    public let inputName: String
+    /// The features input's declared shape.
+    public let inputShape: SymbolicShape
+
+    /// Records the part of `graph` that `output` depends on.
+    /// - Parameters:
+    ///   - graph: a built (e.g. trained) graph; only read.
+    ///   - input: the input fed with examples at `predict`.
+    ///   - output: the prediction node.
+    /// - Throws: `GraphError.missingFeed` when `input` or `output` is not in `graph` or the output
+    ///   does not depend on the input (naming it), `.invalidValue` for a node kind that cannot be
+    ///   copied (a custom `Node` subclass that does not adopt `InferenceCopyable`).
+    public init(graph: Graph, input: Input, output: Node) throws {
+        guard graph.nodes.contains(output) else {
+            throw GraphError.missingFeed(input: output.name, consumer: "the inference session (the output is not part of the graph)")
+        }
+        let needed = Graph.ancestors(of: output)
+        guard graph.nodes.contains(input), needed.contains(ObjectIdentifier(input)) else {
+            throw GraphError.missingFeed(input: input.name, consumer: "'\(output.name)' (the output does not depend on it)")
+        }
+        var index: [ObjectIdentifier: Int] = [:]
+        var recipes: [Recipe] = []
+        for node in graph.nodes where needed.contains(ObjectIdentifier(node)) {
+            let operands = node.inboundNodes.compactMap { index[ObjectIdentifier($0)] }
+            index[ObjectIdentifier(node)] = recipes.count
+            recipes.append(Recipe(kind: try InferenceSession.kind(of: node), name: node.name, operands: operands))
+        }
+        self.recipes = recipes
+        self.inputIndex = index[ObjectIdentifier(input)] ?? 0
+        self.outputIndex = index[ObjectIdentifier(output)] ?? 0
+        self.inputName = input.name
+        self.inputShape = input.shape
+    }
+
+    /// Records a built `Sequential` model's input-to-output graph (without its loss).
     /// - Throws: `ModelError.notBuilt` before the model's first build or `fit`; see `init(graph:input:output:)`.
-    public convenience init(model: Sequential) throws {
+    public init(model: Sequential) throws {
         guard let graph = model.graph, let input = model.input, let output = model.output else { throw ModelError.notBuilt }
         try self.init(graph: graph, input: input, output: output)
     }
 
     /// The outputs for `examples` (`[n] + the input's per-example shape`), forward only, in batches
-    /// of `batchSize`; dropout is the identity here.
+    /// of `batchSize`, on a private graph (dropout is the identity). Safe to call from many threads.
     /// - Returns: `[n] + the output's per-example shape`.
     /// - Throws: `DataError.invalidBatchSize`, `GraphError.feedShapeMismatch` when the examples do
     ///   not fit the input.
     public func predict(_ examples: Tensor, batchSize: Int = 256) throws -> Tensor {
+        let (graph, input, output) = try makeGraph()
         guard examples.rank >= 1 else {
             throw GraphError.feedShapeMismatch(input: input.name, declared: input.shape.text, fed: examples.shape)
         }
         let count = examples.shape[0]
         var scalars: [Float] = []
-        var rowShape: [Int] = []
+        var rowShape = Array(output.shape.dropFirst()).resolved(batchSize: 1)
         for range in try Minibatches.sequential(exampleCount: count, batchSize: batchSize) {
             let batch = try graph.evaluate(output, feed: [input: examples.gatheringRows(Array(range))])
             rowShape = Array(batch.shape.dropFirst())
             scalars += batch.scalars
         }
-        if count == 0 { rowShape = Array(output.shape.dropFirst()).resolved(batchSize: 1) }
         return try Tensor(shape: [count] + rowShape, scalars: scalars)
     }
 
-    /// A copy of `node` over `operands` (the copies of its inbound nodes).
-    private static func copy(_ node: Node, operands x: [Node]) throws -> Node {
-        let name = node.name
+    /// A new private graph from the recipe, with its input and output (for a caller that evaluates
+    /// many batches on one thread and wants to keep the planned buffers).
+    /// - Throws: an error a node's initialiser throws (none for the built-in kinds).
+    public func makeGraph() throws -> (graph: Graph, input: Input, output: Node) {
+        var nodes: [Node] = []
+        nodes.reserveCapacity(recipes.count)
+        for recipe in recipes {
+            nodes.append(try InferenceSession.make(recipe, operands: recipe.operands.map { nodes[$0] }))
+        }
+        guard let input = nodes[inputIndex] as? Input else {
+            preconditionFailure("InferenceSession: the recorded input is not an Input")
+        }
+        let output = nodes[outputIndex]
+        return (try Graph(outputs: [output], loss: nil), input, output)
+    }
+
+    /// The recipe kind of `node`.
+    private static func kind(of node: Node) throws -> Kind {
         switch node {
-        case let parameter as Parameter:
-            return Parameter(name, parameter.value)                       // shares the weights' storage
-        case let input as Input:
-            let copy = Input(name, shape: input.shape)
-            if input.isFed { copy.value = input.value }                   // constants (a zero bias) keep their value
-            return copy
-        case is Linear: return Linear(x[0], x[1], x[2], name: name)
-        case is ReLU: return ReLU(x[0], name: name)
-        case is Sigmoid: return Sigmoid(x[0], name: name)
-        case is Tanh: return Tanh(x[0], name: name)
-        case is Softmax: return Softmax(x[0], name: name)
-        case is Add: return Add(x[0], x[1], name: name)
-        case is Multiply: return Multiply(x[0], x[1], name: name)
-        case is MatMul: return MatMul(x[0], x[1], name: name)
-        case is MSE: return MSE(x[0], x[1], name: name)
-        case is SoftmaxCE: return SoftmaxCE(x[0], x[1], name: name)
-        case is BinaryCrossEntropy: return BinaryCrossEntropy(x[0], x[1], name: name)
-        case let penalty as L2Penalty: return try L2Penalty(x, lambda: penalty.lambda, name: name)
-        case let dropout as Dropout:
-            let copy = try Dropout(x[0], dropProbability: dropout.dropProbability, name: name)
-            copy.isTraining = false
-            return copy
-        case let custom as InferenceCopyable:
-            return try custom.copy(operands: x)
+        case let parameter as Parameter: return .parameter(parameter.value)    // shares the weights' storage
+        case let input as Input: return .input(input.shape, input.isFed ? input.value : nil)   // a constant keeps its value
+        case is Linear: return .linear
+        case is ReLU: return .relu
+        case is Sigmoid: return .sigmoid
+        case is Tanh: return .tanh
+        case is Softmax: return .softmax
+        case is Add: return .add
+        case is Multiply: return .multiply
+        case is MatMul: return .matMul
+        case is MSE: return .mse
+        case is SoftmaxCE: return .softmaxCE
+        case is BinaryCrossEntropy: return .binaryCrossEntropy
+        case let penalty as L2Penalty: return .l2Penalty(penalty.lambda)
+        case let dropout as Dropout: return .dropout(dropout.dropProbability)
+        case let custom as InferenceCopyable: return .custom(custom.inferenceFactory())
         default:
-            throw GraphError.invalidValue(node: name, detail: "an inference session cannot copy a '\(node.kind)' node "
+            throw GraphError.invalidValue(node: node.name, detail: "an inference session cannot copy a '\(node.kind)' node "
                                           + "(\(type(of: node))); adopt InferenceCopyable to make it copyable")
+        }
+    }
+
+    /// A new node from `recipe` over `operands`.
+    private static func make(_ recipe: Recipe, operands x: [Node]) throws -> Node {
+        let name = recipe.name
+        switch recipe.kind {
+        case .parameter(let value): return Parameter(name, value)
+        case let .input(shape, value):
+            let input = Input(name, shape: shape)
+            if let value { input.value = value }
+            return input
+        case .linear: return Linear(x[0], x[1], x[2], name: name)
+        case .relu: return ReLU(x[0], name: name)
+        case .sigmoid: return Sigmoid(x[0], name: name)
+        case .tanh: return Tanh(x[0], name: name)
+        case .softmax: return Softmax(x[0], name: name)
+        case .add: return Add(x[0], x[1], name: name)
+        case .multiply: return Multiply(x[0], x[1], name: name)
+        case .matMul: return MatMul(x[0], x[1], name: name)
+        case .mse: return MSE(x[0], x[1], name: name)
+        case .softmaxCE: return SoftmaxCE(x[0], x[1], name: name)
+        case .binaryCrossEntropy: return BinaryCrossEntropy(x[0], x[1], name: name)
+        case .l2Penalty(let lambda): return try L2Penalty(x, lambda: lambda, name: name)
+        case .dropout(let probability):
+            let dropout = try Dropout(x[0], dropProbability: probability, name: name)
+            dropout.isTraining = false
+            return dropout
+        case .custom(let factory): return try factory(x)
         }
     }
 }
 
-/// A custom `Node` subclass that an `InferenceSession` can copy: it makes a new node of its kind,
-/// with the same settings and name, over the given operands.
+/// A custom `Node` subclass that an `InferenceSession` can copy.
 public protocol InferenceCopyable: Node {
-    /// A new node like this one whose inbound nodes are `operands` (the copies of this node's own).
-    /// - Throws: any error the node's initialiser throws.
-    func copy(operands: [Node]) throws -> Node
+    /// A function that makes a new node like this one (same kind, settings and name) over the given
+    /// operands; it must capture only `Sendable` values (the settings, not the node).
+    func inferenceFactory() -> @Sendable ([Node]) throws -> Node
 }

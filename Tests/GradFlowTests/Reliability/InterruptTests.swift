@@ -1,0 +1,91 @@
+import XCTest
+import Foundation
+import GradFlow
+
+/// Ctrl-C: the flag, the trainer stopping between steps, and SIGINT sent to a training `gradflow`.
+final class InterruptTests: XCTestCase {
+    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    private func regression(interruption: InterruptFlag) throws -> (Trainer, Dataset) {
+        let X = Input("X", shape: [.batch, 1]), y = Input("y", shape: [.batch, 1])
+        let out = Linear(X, Parameter("W", .zeros([1, 1])), Parameter("b", .zeros([1])))
+        let trainer = try Trainer(graph: try Graph(loss: MSE(y, out)), features: X, labels: y, prediction: out,
+                                  optimizer: try SGD(learningRate: 0.1), log: .silent)
+        trainer.interruption = interruption
+        let x = Tensor(shape: [10, 1], repeating: 1)
+        return (trainer, try Dataset(features: x, labels: x * 3))
+    }
+
+    func testInterruptFlag_requestReportsWhetherItWasAlreadySet() {
+        let flag = InterruptFlag()
+        XCTAssertFalse(flag.isInterruptionRequested)
+        XCTAssertFalse(flag.request())
+        XCTAssertTrue(flag.request())
+        XCTAssertTrue(flag.isInterruptionRequested)
+        flag.clear()
+        XCTAssertFalse(flag.isInterruptionRequested)
+    }
+
+    func testFit_flagSetBeforehand_stopsAfterTheFirstCompleteStep() throws {
+        let flag = InterruptFlag()
+        let (trainer, data) = try regression(interruption: flag)
+        flag.request()
+        XCTAssertThrowsError(try trainer.fit(data, epochs: 3, batchSize: 4)) { error in
+            XCTAssertEqual(error as? TrainerError, .interrupted(step: 1, epoch: 1, batch: 1, batches: 3))
+        }
+        XCTAssertEqual(trainer.progress.step, 1)
+        XCTAssertNotEqual(trainer.graph.trainables[0].value.scalars, [0])   // the step was applied
+    }
+
+    func testSIGINTHandler_setsTheFlagInProcess() throws {
+        let flag = InterruptFlag.installSIGINTHandler()
+        defer {
+            InterruptFlag.removeSIGINTHandler()
+            flag.clear()
+        }
+        XCTAssertFalse(flag.isInterruptionRequested)
+        raise(SIGINT)
+        XCTAssertTrue(flag.isInterruptionRequested)
+    }
+
+    /// The `gradflow` built next to the test bundle.
+    private static var binary: URL? {
+        let candidates = [URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent(),
+                          Bundle(for: InterruptTests.self).bundleURL.deletingLastPathComponent()]
+        return candidates.map { $0.appendingPathComponent("gradflow") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    func testSIGINT_toTrainingBinary_savesALoadableCheckpointAndSaysHowToResume() throws {
+        guard let binary = Self.binary else { throw XCTSkip("gradflow is not built next to the tests") }
+        let checkpoint = FileManager.default.temporaryDirectory.appendingPathComponent("gradflow-sigint-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: checkpoint) }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["train", "Graphs/iris.graph", "--epochs", "1000000", "--save", checkpoint]
+        process.currentDirectoryURL = Self.repository
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Wait until training has begun (the first epoch line), then press "Ctrl-C".
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("Epoch 2/") {
+            let chunk = out.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            seen += chunk
+        }
+        kill(process.processIdentifier, SIGINT)
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        _ = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let message = String(decoding: errData, as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 130, message)
+        XCTAssertTrue(message.hasPrefix("gradflow: training was interrupted after step "), message)
+        XCTAssertTrue(message.contains("resume with: gradflow train Graphs/iris.graph --resume \(checkpoint)"), message)
+        let state = try TrainingCheckpoint.read(from: checkpoint)
+        XCTAssertGreaterThanOrEqual(state.progress.completedEpochs, 1)
+        XCTAssertEqual(state.metadata["gradflow.graph"], "Graphs/iris.graph")
+        XCTAssertEqual(Set(state.parameters.keys), ["W1", "b1", "W2", "b2"])
+    }
+}
