@@ -111,7 +111,8 @@ public final class Trainer {
         } else {
             (progress, history) = (fresh, History(metric: held == nil ? nil : metric))
         }
-        let checks = guards.checksFiniteness ? NumericGuard(graph: graph) : nil
+        let checks = guards.checksFiniteness || guards.rollsBackOverflowingUpdates
+            ? NumericGuard(graph: graph, keepsSnapshot: guards.rollsBackOverflowingUpdates) : nil
         let clock = ContinuousClock()
         while progress.completedEpochs < epochs {
             let epoch = progress.completedEpochs + 1
@@ -149,9 +150,9 @@ public final class Trainer {
             refill(labels, rows: batch, from: train.labels)
             let loss = try graph.forwardAndBackward()
             let smoother = try checkStep(loss: loss, epoch: epoch, checks: checks)
-            checks?.saveParameters()
+            if guards.rollsBackOverflowingUpdates { checks?.saveParameters() }
             optimizer.update(graph.trainables)
-            if let bad = checks?.rollBackIfNonFinite() {
+            if guards.rollsBackOverflowingUpdates, let bad = checks?.rollBackIfNonFinite() {
                 throw TrainerError.nonFiniteUpdate(parameter: bad.node.name, value: "\(bad.value)", step: progress.step + 1,
                                                    epoch: epoch, learningRate: optimizer.learningRate)
             }
@@ -173,7 +174,7 @@ public final class Trainer {
     /// smoothed loss not diverging. Returns the smoother with this step's loss added.
     /// - Throws: `TrainerError.nonFiniteValue`, `.diverged`.
     private func checkStep(loss: Float, epoch: Int, checks: NumericGuard?) throws(TrainerError) -> LossSmoother {
-        if let checks, let bad = checks.firstNonFinite() {
+        if guards.checksFiniteness, let checks, !checks.stepIsFinite(loss: loss), let bad = checks.firstNonFinite() {
             throw .nonFiniteValue(node: bad.node.name, kind: bad.node.kind, isGradient: bad.isGradient,
                                   value: "\(bad.value)", step: progress.step + 1, epoch: epoch)
         }

@@ -46,11 +46,16 @@ public enum TrainerError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no batch to train on: \(examples) examples, batch size \(batchSize)"
                 + (dropLast ? " with dropLast (use a smaller batch or keep the last short batch)" : "")
         case let .nonFiniteValue(node, kind, isGradient, value, step, epoch):
-            let what = isGradient ? "gradient" : "value"
-            let subject = kind == "input" ? "input '\(node)' was fed a non-finite value (\(value)); check the data"
-                : "\(kind == "parameter" ? "parameter" : "node") '\(node)' produced a non-finite \(what) (\(value))"
-            return "step \(step) (epoch \(epoch)): \(subject); the last good parameters were kept"
-                + (kind == "input" ? "" : " (a smaller learning rate, or inputs scaled to a smaller range, may help)")
+            let prefix = "step \(step) (epoch \(epoch)): "
+            if kind == "input" {
+                return prefix + "input '\(node)' was fed a non-finite value (\(value)); check the data; the last good parameters were kept"
+            }
+            if kind == "parameter" && !isGradient {
+                return prefix + "parameter '\(node)' holds a non-finite value (\(value)): an earlier optimizer step overflowed; "
+                    + "try a smaller learning rate (NumericGuards.strict rolls such a step back)"
+            }
+            return prefix + "\(kind == "parameter" ? "parameter" : "node") '\(node)' produced a non-finite \(isGradient ? "gradient" : "value") "
+                + "(\(value)); the last good parameters were kept (a smaller learning rate, or inputs scaled to a smaller range, may help)"
         case let .nonFiniteUpdate(parameter, value, step, epoch, learningRate):
             return "step \(step) (epoch \(epoch)): the optimizer step made parameter '\(parameter)' non-finite (\(value)); "
                 + "the last good parameters were restored; try a learning rate smaller than \(learningRate)"

@@ -76,7 +76,7 @@ final class NumericGuardTests: XCTestCase {
     }
 
     func testFit_hugeLearningRate_overflowingUpdateIsRolledBack() throws {
-        let net = try network(learningRate: 1e38, guards: NumericGuards(checksFiniteness: true, divergenceFactor: nil))
+        let net = try network(learningRate: 1e38, guards: NumericGuards(rollsBackOverflowingUpdates: true, divergenceFactor: nil))
         let before = net.parameters.map(\.value)
         XCTAssertThrowsError(try net.trainer.fit(try data(count: 4, scale: 100), epochs: 1, batchSize: 4, shuffle: false)) { error in
             guard case let .nonFiniteUpdate(_, _, step, epoch, learningRate) = error as? TrainerError else {
@@ -86,6 +86,20 @@ final class NumericGuardTests: XCTestCase {
             XCTAssertEqual(learningRate, 1e38)
         }
         XCTAssertEqual(net.parameters.map(\.value), before)
+    }
+
+    func testFit_overflowingUpdateWithoutRollback_isReportedAtTheNextStepAsTheParameter() throws {
+        let net = try network(learningRate: 1e38, guards: NumericGuards(divergenceFactor: nil))
+        XCTAssertThrowsError(try net.trainer.fit(try data(count: 8, scale: 100), epochs: 1, batchSize: 4, shuffle: false)) { error in
+            guard case let .nonFiniteValue(node, kind, isGradient, _, step, _) = error as? TrainerError else {
+                return XCTFail("unexpected \(error)")
+            }
+            XCTAssertTrue(["W1", "b1", "W2", "b2"].contains(node), node)
+            XCTAssertEqual(kind, "parameter")
+            XCTAssertFalse(isGradient)
+            XCTAssertEqual(step, 2)
+            XCTAssertTrue("\(error)".contains("an earlier optimizer step overflowed"), "\(error)")
+        }
     }
 
     func testFit_growingLoss_stopsAsDivergedAndSuggestsASmallerLearningRate() throws {
