@@ -1,6 +1,7 @@
 /// Command-line options of `GradFlowBench`.
 ///
 ///     GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--only SUBSTRING] [--quick]
+///                   [--reference FILE]
 struct BenchmarkOptions {
     /// Which benchmark families run.
     enum Filter: String { case gemm, mlp, all }
@@ -14,6 +15,8 @@ struct BenchmarkOptions {
     var quick = false
     /// Only shapes whose name contains this (as ref_gemm.py's `--only`); empty = all.
     var only = ""
+    /// JSON lines from shared/bench/reference.py to compare against (a table after the results).
+    var referencePath: String?
 
     /// Timing protocol of shared/bench/ref_gemm.py: `rounds × samples` samples of ≥ `minTime` s each.
     var rounds: Int { quick ? 1 : 3 }
@@ -42,6 +45,9 @@ struct BenchmarkOptions {
             case "--only":
                 guard let value = rest.popFirst() else { throw UsageError(description: "--only expects a shape substring, e.g. 512x") }
                 only = value
+            case "--reference":
+                guard let value = rest.popFirst() else { throw UsageError(description: "--reference expects a file of JSON lines from reference.py") }
+                referencePath = value
             case "--threads":
                 let values = rest.popFirst()?.split(separator: ",").compactMap { Int($0) } ?? []
                 guard !values.isEmpty, values.allSatisfy({ $0 >= 1 }) else {
@@ -49,7 +55,7 @@ struct BenchmarkOptions {
                 }
                 threads = values
             case "-h", "--help":
-                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--only SUBSTRING] [--quick]")
+                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--only SUBSTRING] [--quick] [--reference FILE]")
             default:
                 throw UsageError(description: "unknown argument '\(argument)'; try --help")
             }

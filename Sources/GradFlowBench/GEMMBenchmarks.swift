@@ -18,8 +18,10 @@ struct GEMMShape {
     ]
 }
 
-/// Measures GFLOP/s for every standard shape and thread count, and prints a table (or JSON lines).
-func runGEMMBenchmarks(options: BenchmarkOptions) {
+/// Measures GFLOP/s for every standard shape and thread count, prints a table (or JSON lines) and
+/// returns the records.
+func runGEMMBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
+    var records: [BenchmarkRecord] = []
     if !options.json {
         print("GEMM float32, GFLOP/s (median of \(options.rounds * options.samplesPerRound) samples); kernel: "
               + (GEMMKernel.isAVX2FMASupported ? "AVX2+FMA 6x16" : "portable 6x16"))
@@ -36,6 +38,7 @@ func runGEMMBenchmarks(options: BenchmarkOptions) {
             }
             let record = BenchmarkRecord(bench: "gemm", shape: shape.name, threads: threads,
                                          value: Timing.median(rates), unit: "GFLOP/s")
+            records.append(record)
             if options.json {
                 print(record.jsonLine)
             } else {
@@ -46,6 +49,7 @@ func runGEMMBenchmarks(options: BenchmarkOptions) {
             }
         }
     }
+    return records
 }
 
 /// Operand buffers for one shape, filled with standard normal values from a fixed seed.

@@ -8,12 +8,14 @@ import GradFlowKernels
 /// biases; one permutation per epoch applied before the timed loop; contiguous slices; the last short
 /// batch dropped; the median over repeated epochs, each on a fresh model. Also measured: heap
 /// allocations per steady-state step (malloc counter) and inference samples/s on the test set.
-func runMLPBenchmarks(options: BenchmarkOptions) {
+/// Prints a table (or JSON lines) and returns the records.
+func runMLPBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
     let data: MLPBenchmarkData
     do { data = try MLPBenchmarkData.load(quick: options.quick) } catch {
         print("mlp benchmarks: cannot load data: \(error)")
-        return
+        return []
     }
+    var records: [BenchmarkRecord] = []
     if !options.json {
         print("\nMNIST MLP 784-128-64-10, SGD lr 0.1, \(data.source); \(data.train.count) training samples per epoch")
         print(pad("batch", 6) + pad("threads", 8) + pad("samples/s", 12) + pad("min", 10) + pad("max", 10)
@@ -37,10 +39,13 @@ func runMLPBenchmarks(options: BenchmarkOptions) {
             }
             let median = Timing.median(rates)
             let allocationsPerStep = allocations.max() ?? 0
+            let trainRecord = BenchmarkRecord(bench: "mlp_train", shape: shape, threads: threads, value: median, unit: "samples/s")
+            let allocationRecord = BenchmarkRecord(bench: "alloc_per_step", shape: shape, threads: threads,
+                                                   value: allocationsPerStep, unit: "allocations")
+            records += [trainRecord, allocationRecord]
             if options.json {
-                print(BenchmarkRecord(bench: "mlp_train", shape: shape, threads: threads, value: median, unit: "samples/s").jsonLine)
-                print(BenchmarkRecord(bench: "alloc_per_step", shape: shape, threads: threads,
-                                      value: allocationsPerStep, unit: "allocations").jsonLine)
+                print(trainRecord.jsonLine)
+                print(allocationRecord.jsonLine)
             } else {
                 print(pad("\(batch)", 6) + pad("\(threads)", 8) + pad(formatted(median, 0), 12)
                       + pad(formatted(rates.min() ?? 0, 0), 10) + pad(formatted(rates.max() ?? 0, 0), 10)
@@ -50,11 +55,12 @@ func runMLPBenchmarks(options: BenchmarkOptions) {
             }
         }
     }
-    runInferenceBenchmark(options: options, data: data)
+    return records + runInferenceBenchmark(options: options, data: data)
 }
 
-/// Forward-only throughput on the test set, in batches of 512.
-private func runInferenceBenchmark(options: BenchmarkOptions, data: MLPBenchmarkData) {
+/// Forward-only throughput on the test set, in batches of 512 (printed and returned).
+private func runInferenceBenchmark(options: BenchmarkOptions, data: MLPBenchmarkData) -> [BenchmarkRecord] {
+    var records: [BenchmarkRecord] = []
     for threads in options.threads {
         KernelThreads.setCount(threads)
         let run = MLPTrainingRun(seed: 0, batch: 512)
@@ -64,12 +70,15 @@ private func runInferenceBenchmark(options: BenchmarkOptions, data: MLPBenchmark
             Double(samples) / Timing.seconds { _ = run.accuracy(on: data.test) }
         }
         let median = Timing.median(rates)
+        let record = BenchmarkRecord(bench: "mlp_infer", shape: "784-128-64-10/b512", threads: threads, value: median, unit: "samples/s")
+        records.append(record)
         if options.json {
-            print(BenchmarkRecord(bench: "mlp_infer", shape: "784-128-64-10/b512", threads: threads, value: median, unit: "samples/s").jsonLine)
+            print(record.jsonLine)
         } else {
             print("inference, batch 512, \(threads) thread(s): \(formatted(median, 0)) samples/s")
         }
     }
+    return records
 }
 
 /// The training and test sets: real MNIST when `GRADFLOW_MNIST` (or ../shared/datasets/mnist) holds

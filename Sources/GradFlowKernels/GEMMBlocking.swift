@@ -15,9 +15,21 @@ enum GEMMBlocking {
     static let mc = 192
     /// Columns of the packed B block: KC×NC floats (4 MiB) live in the shared L3 (multiple of NR).
     static let nc = 4096
-    /// Below this many flops (2·m·n·k) a GEMM stays on the caller's thread: waking a worker costs
-    /// tens of microseconds, more than the time saved (measured crossover ≈ 2–4 MFLOP).
-    static let parallelThresholdFlops = 3_000_000
+    /// Below this many flops (2·m·n·k) a GEMM stays on the caller's thread. Waking a worker costs
+    /// tens of microseconds, and a split repacks the shared operand once per thread; on a quiet
+    /// machine the crossover is ≈ 2–4 MFLOP, but with the second core busy (other processes) the
+    /// MLP's 12.8 MFLOP layers (64×784×128) ran slower on 2 threads than on 1, so the bar is set
+    /// above them: 2 threads are then never slower than 1.
+    static let parallelThresholdFlops = 16_000_000
+
+    /// The depth of each KC block for a product of depth `k`: `⌈k / ⌈k/KC⌉⌉` rounded up to a
+    /// multiple of 8 (the packing transposes' width), capped at KC. Equal blocks avoid a thin last
+    /// one whose C-tile loads and stores are not amortised (k = 784: 200·3 + 184, not 256·3 + 16).
+    static func balancedDepth(_ k: Int) -> Int {
+        let blocks = (k + kc - 1) / kc
+        let depth = (k + blocks - 1) / blocks
+        return min(kc, (depth + 7) / 8 * 8)
+    }
 }
 
 /// Which micro-kernel a GEMM uses. `.automatic` picks AVX2+FMA when the CPU has it, else portable.

@@ -38,16 +38,18 @@ struct GEMMProblem {
 
     /// Runs the whole problem on the calling thread with its `GEMMWorkspace` (requires `k > 0`).
     ///
-    /// Loop nest (Goto/BLIS): columns of C in NC blocks → depth in KC blocks (pack op(B)) → rows in
+    /// Loop nest (Goto/BLIS): columns of C in NC blocks → depth in balanced blocks of at most KC
+    /// (`GEMMBlocking.balancedDepth`; pack op(B)) → rows in
     /// MC blocks (pack op(A)) → the macro-kernel over MR×NR tiles. The first KC block stores
     /// (adding `bias`, and C when accumulating), later blocks add to C: the sum over p is therefore
     /// taken in KC-sized partial sums, a different order from the naive loop.
     func runSerial(_ routines: GEMMRoutines) {
         let workspace = GEMMWorkspace.current()
+        let depthStep = GEMMBlocking.balancedDepth(k)
         for jc in stride(from: 0, to: n, by: GEMMBlocking.nc) {
             let nc = min(GEMMBlocking.nc, n - jc)
-            for pc in stride(from: 0, to: k, by: GEMMBlocking.kc) {
-                let kc = min(GEMMBlocking.kc, k - pc)
+            for pc in stride(from: 0, to: k, by: depthStep) {
+                let kc = min(depthStep, k - pc)
                 let bBlock = transposeB ? b + jc * ldb + pc : b + pc * ldb + jc
                 GEMMPacking.packB(bBlock, ldb: ldb, transposed: transposeB, depth: kc, cols: nc,
                                   into: workspace.packedB, with: routines)

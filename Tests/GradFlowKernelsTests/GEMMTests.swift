@@ -31,12 +31,12 @@ final class GEMMTests: XCTestCase {
     }
 
     func testMultiThreaded_splitsColumnsAndRows_matchReference() {
-        // 129³ (4.3 MFLOP) and 300×20×300 (3.6 MFLOP) are above the parallel threshold; the second
-        // splits rows. Three threads give uneven slabs.
+        // 257×257×129 (17 MFLOP, splits columns) and 600×20×700 (16.8 MFLOP, splits rows) are above
+        // the parallel threshold. Three threads give uneven slabs.
         for threads in [2, 3] {
             for (ta, tb) in [(false, false), (true, false), (false, true)] {
-                check(m: 129, n: 129, k: 129, transposeA: ta, transposeB: tb, bias: true, kernel: .automatic, threads: threads)
-                check(m: 300, n: 20, k: 300, transposeA: ta, transposeB: tb, accumulate: true, kernel: .automatic, threads: threads)
+                check(m: 257, n: 257, k: 129, transposeA: ta, transposeB: tb, bias: true, kernel: .automatic, threads: threads)
+                check(m: 600, n: 20, k: 700, transposeA: ta, transposeB: tb, accumulate: true, kernel: .automatic, threads: threads)
             }
         }
     }

@@ -14,7 +14,11 @@
 /// 4. Swift picks the kernel once at run time with `gradflow_cpu_has_avx2_fma()` (CPUID), so a binary
 ///    built on one machine runs correctly on any x86-64 CPU.
 /// 5. Check: `objdump -d --no-show-raw-insn .build/release/CGradFlowKernels.build/sgemm_kernel_avx2.c.o`
-///    shows the k loop as 2 `vmovups`, 6 `vbroadcastss` and 12 `vfmadd231ps %ymm…` with no spills.
+///    shows the k loop (unrolled 4×) as 2 `vmovups`, 6 `vbroadcastss` and 12 `vfmadd231ps %ymm…` per
+///    step with no spills.
+/// 6. The packing routines follow the same scheme (`sgemm_pack_avx2.c`, `target("avx2")`, 8×8
+///    register transposes for the gathers; `sgemm_pack_portable.c` elsewhere). Swift pairs kernel and
+///    packers of one instruction set (`GEMMRoutines`), so forcing the portable kernel tests both.
 
 #include <stdint.h>
 

@@ -32,36 +32,50 @@ public final class SoftmaxCE: Node {
     public override func forward() throws {
         let z = inboundNodes[0].value
         let (rows, classes) = (z.shape[0], z.shape[1])
-        z.withUnsafeBufferPointer { zb in probabilities.withUnsafeMutableBufferPointer { pb in
-            Elementwise.softmaxRows(zb, rows: rows, cols: classes, into: pb)
-        } }
-        var total: Double = 0
-        let labels = inboundNodes[1].value
-        for row in 0..<rows {
-            let label = labels.scalars[row]
-            guard label >= 0, label < Float(classes), label == label.rounded(.towardZero) else {
-                throw GraphError.invalidValue(node: name, detail:
-                    "label \(label) in row \(row) is not a class index in 0..<\(classes)")
+        let total: Double = try z.withReadPointer { zp in
+            try inboundNodes[1].value.withReadPointer { labels in
+                try probabilities.withWritePointer { p in
+                    Elementwise.softmaxRows(UnsafeBufferPointer(start: zp, count: rows * classes), rows: rows, cols: classes,
+                                            into: UnsafeMutableBufferPointer(start: p, count: rows * classes))
+                    var total: Double = 0
+                    for row in 0..<rows {
+                        let label = labels[row]
+                        guard label >= 0, label < Float(classes), label == label.rounded(.towardZero) else {
+                            throw GraphError.invalidValue(node: name, detail:
+                                "label \(label) in row \(row) is not a class index in 0..<\(classes)")
+                        }
+                        total += Double(Self.rowLoss(logits: zp + row * classes, probabilities: p + row * classes,
+                                                     classes: classes, label: Int(label)))
+                    }
+                    return total
+                }
             }
-            // log Σ e^(z − max) = −log p[argmax], since p[argmax] = 1 / Σ e^(z − max) ≥ 1/classes.
-            var maxIndex = 0
-            for c in 1..<max(classes, 1) where z.scalars[row * classes + c] > z.scalars[row * classes + maxIndex] { maxIndex = c }
-            let maxLogit = z.scalars[row * classes + maxIndex]
-            let logSumExp = -_logFloat(probabilities.scalars[row * classes + maxIndex])
-            total += Double(logSumExp - (z.scalars[row * classes + Int(label)] - maxLogit))
         }
         value.withWritePointer { $0[0] = Float(total / Double(rows)) }
+    }
+
+    /// One row's `log Σ_j e^(z_j − max z) − (z_label − max z)`, using `log Σ e^(z − max) = −log p[argmax]`
+    /// (since `p[argmax] = 1 / Σ e^(z − max)` ≥ 1/classes, the logarithm is well conditioned). O(classes).
+    @inline(__always)
+    private static func rowLoss(logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>,
+                                classes: Int, label: Int) -> Float {
+        var maxIndex = 0
+        for c in 1..<max(classes, 1) where z[c] > z[maxIndex] { maxIndex = c }
+        return -_logFloat(p[maxIndex]) - (z[label] - z[maxIndex])
     }
 
     public override func backward() {
         let logits = inboundNodes[0]
         guard logits.needsGradient else { return }
         let (rows, classes) = (probabilities.shape[0], probabilities.shape[1])
-        let scale = gradient.scalars[0] / Float(rows)
-        let labels = inboundNodes[1].value
-        probabilities.withReadPointer { p in logits.gradient.withWritePointer { dz in
-            for i in 0..<(rows * classes) { dz[i] += scale * p[i] }
-            for row in 0..<rows { dz[row * classes + Int(labels.scalars[row])] -= scale }
+        let scale = gradient.withReadPointer { $0[0] } / Float(rows)
+        probabilities.withReadPointer { p in inboundNodes[1].value.withReadPointer { labels in
+            logits.gradient.withWritePointer { dz in
+                let count = rows * classes
+                Elementwise.axpy(scale, UnsafeBufferPointer(start: p, count: count),
+                                 UnsafeMutableBufferPointer(start: dz, count: count))
+                for row in 0..<rows { dz[row * classes + Int(labels[row])] -= scale }
+            }
         } }
     }
 }

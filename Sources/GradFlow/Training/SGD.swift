@@ -1,3 +1,5 @@
+import GradFlowKernels
+
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay,
 /// with PyTorch's `torch.optim.SGD` semantics (dampening 0).
 ///
@@ -48,18 +50,17 @@ public final class SGD: Optimizer {
     }
 
     /// Applies one step to each parameter (allocates nothing once each parameter has been seen).
+    /// Vectorised (`Elementwise.sgdStep` / `sgdMomentumStep`); O(total parameter count).
     public func update(_ trainables: [Parameter]) {
         let (eta, mu, nesterov) = (learningRate, momentum, isNesterov)
         for parameter in trainables {
             let decay = decayExcludes.rate(weightDecay, for: parameter)
             slots.update(parameter) { theta, gradient, buffer, _ in
-                for i in 0..<theta.count {
-                    var g = gradient[i] + decay * theta[i]
-                    if mu > 0 {
-                        buffer[i] = mu * buffer[i] + g
-                        g = nesterov ? g + mu * buffer[i] : buffer[i]
-                    }
-                    theta[i] -= eta * g
+                if mu > 0 {
+                    Elementwise.sgdMomentumStep(theta, gradient: gradient, buffer: buffer, learningRate: eta,
+                                                momentum: mu, weightDecay: decay, nesterov: nesterov)
+                } else {
+                    Elementwise.sgdStep(theta, gradient: gradient, learningRate: eta, weightDecay: decay)
                 }
             }
         }

@@ -1,0 +1,96 @@
+import Foundation
+
+/// One line of shared/bench/reference.py's output (the schema of shared/bench/README.md).
+struct ReferenceRecord: Decodable {
+    var bench: String
+    var shape: String
+    var threads: Int
+    var framework: String
+    var value: Double
+    var unit: String
+
+    /// Reads JSON lines from `path`, skipping blank lines and lines that are not records (e.g. logs).
+    ///
+    /// - Throws: the file-reading error when `path` cannot be read.
+    static func load(path: String) throws -> [ReferenceRecord] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let decoder = JSONDecoder()
+        return text.split(separator: "\n").compactMap { line in
+            try? decoder.decode(ReferenceRecord.self, from: Data(line.utf8))
+        }
+    }
+}
+
+/// The targets of issue 6, as (bench, shape, threads, framework) → the least gradflow/reference ratio.
+/// A nil `shape` or `threads` matches any.
+private struct Target {
+    var bench: String
+    var shape: String?
+    var threads: Int?
+    var framework: String
+    var minimumRatio: Double
+
+    static let all: [Target] = ["512x512x512", "1024x1024x1024", "64x784x128", "784x64x128:At", "64x128x784:Bt"].map {
+        Target(bench: "gemm", shape: $0, threads: 1, framework: "numpy", minimumRatio: 0.9)
+    } + [
+        Target(bench: "gemm", shape: "512x512x512", threads: 2, framework: "numpy", minimumRatio: 0.8),
+        Target(bench: "mlp_train", shape: "784-128-64-10/b64", threads: nil, framework: "torch-autograd", minimumRatio: 1.5),
+        Target(bench: "mlp_train", shape: "784-128-64-10/b512", threads: nil, framework: "torch-autograd", minimumRatio: 1.0),
+    ]
+
+    func matches(_ record: BenchmarkRecord, _ framework: String) -> Bool {
+        bench == record.bench && (shape ?? record.shape) == record.shape && (threads ?? record.threads) == record.threads
+            && self.framework == framework
+    }
+}
+
+/// Prints, for every (bench, shape, threads) that GradFlow and the reference file both have, the
+/// GradFlow value, each reference framework's value and the ratio gradflow/reference, marking the
+/// issue-6 targets met or missed; then the checks that need no reference (2 threads never slower than
+/// 1 thread on a GEMM shape, within 5% noise; 0 allocations per training step). O(records²), a few hundred at most.
+func printReferenceComparison(results: [BenchmarkRecord], reference: [ReferenceRecord]) {
+    print("\nGradFlow vs reference (ratio = gradflow / reference; higher is better for every unit here)")
+    print(pad("bench", 11) + pad("shape", 20) + pad("thr", 4) + pad("gradflow", 11) + pad("framework", 24)
+          + pad("reference", 11) + pad("ratio", 7) + "target")
+    var missed = 0
+    for record in results where record.bench != "alloc_per_step" {
+        let matching = reference.filter {
+            $0.bench == record.bench && $0.shape == record.shape && $0.threads == record.threads
+        }
+        for ref in matching.sorted(by: { $0.framework < $1.framework }) where ref.value > 0 {
+            let ratio = record.value / ref.value
+            var verdict = ""
+            if let target = Target.all.first(where: { $0.matches(record, ref.framework) }) {
+                let met = ratio >= target.minimumRatio
+                if !met { missed += 1 }
+                verdict = (met ? "met" : "MISSED") + " (≥ \(target.minimumRatio)×)"
+            }
+            print(pad(record.bench, 11) + pad(record.shape, 20) + pad("\(record.threads)", 4)
+                  + pad(number(record.value), 11) + pad(ref.framework, 24) + pad(number(ref.value), 11)
+                  + pad(String(format: "%.2f", ratio), 7) + verdict)
+        }
+    }
+    for record in results where record.bench == "gemm" && record.threads > 1 {
+        guard let single = results.first(where: { $0.bench == "gemm" && $0.shape == record.shape && $0.threads == 1 }),
+              single.value > 0 else { continue }
+        // Two runs of the same serial code differ by a few percent: 5% counts as noise, not slower.
+        let ratio = record.value / single.value
+        if ratio < 0.95 { missed += 1 }
+        print("gemm \(record.shape): \(record.threads) threads / 1 thread = \(String(format: "%.2f", ratio)) "
+              + (ratio >= 0.95 ? "met" : "MISSED") + " (never slower than 1 thread, ±5% noise)")
+    }
+    for record in results where record.bench == "alloc_per_step" {
+        if record.value != 0 { missed += 1 }
+        print("allocations per step \(record.shape), \(record.threads) thread(s): \(number(record.value)) "
+              + (record.value == 0 ? "met" : "MISSED") + " (0)")
+    }
+    print(missed == 0 ? "all targets met" : "\(missed) target(s) missed")
+}
+
+private func number(_ value: Double) -> String {
+    value >= 1000 ? String(format: "%.0f", value) : String(format: "%.1f", value)
+}
+
+private func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}
