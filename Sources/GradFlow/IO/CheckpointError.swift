@@ -51,7 +51,11 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
         case let .offsetsOutOfBounds(file, tensor, begin, end, size):
             return "\(file): tensor '\(tensor)' spans bytes \(begin)..<\(end) but the data section has \(size) bytes"
         case let .byteCountMismatch(file, tensor, shape, bytes):
-            return "\(file): tensor '\(tensor)' of shape \(shape) needs \(shape.reduce(1, *) * 4) bytes but its offsets span \(bytes)"
+            // The shape comes from the file: its byte count may overflow `Int`, so it is computed checked.
+            let needed = shape.contains(0) ? 0 : shape.reduce(Optional(4)) { total, size in
+                total.flatMap { let (product, overflow) = $0.multipliedReportingOverflow(by: size); return overflow ? nil : product }
+            }
+            return "\(file): tensor '\(tensor)' of shape \(shape) needs \(needed.map(String.init) ?? "more than \(Int.max)") bytes but its offsets span \(bytes)"
         case let .overlappingTensors(file, first, second):
             return "\(file): tensors '\(first)' and '\(second)' overlap in the data section"
         case .reservedName(let name):
