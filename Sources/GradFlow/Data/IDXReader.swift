@@ -51,15 +51,17 @@ public enum IDXReader {
         }
         var dimensions: [Int] = []
         var elementCount = 1
+        var bound = 1   // the product with zeros counted as 1: no partial product (e.g. rows·columns) exceeds it
         for axis in 0..<rank {
             let offset = 4 + 4 * axis
             let size = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             dimensions.append(size)
-            let (product, overflow) = elementCount.multipliedReportingOverflow(by: size)
+            let (product, overflow) = bound.multipliedReportingOverflow(by: max(size, 1))
             guard !overflow, product <= Int(UInt32.max) * 16 else {
                 throw .malformed(file: file, detail: "the dimensions \(dimensions) describe more data than any IDX file holds")
             }
-            elementCount = product
+            bound = product
+            elementCount *= size   // ≤ bound
         }
         guard bytes.count == headerLength + elementCount else {
             throw .wrongFileLength(file: file, expected: headerLength + elementCount, found: bytes.count)
