@@ -76,8 +76,8 @@ final class InterruptTests: XCTestCase {
             seen += chunk
         }
         kill(process.processIdentifier, SIGINT)
+        _ = out.fileHandleForReading.readDataToEndOfFile()   // first: a full stdout pipe would block the exit
         let errData = err.fileHandleForReading.readDataToEndOfFile()
-        _ = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let message = String(decoding: errData, as: UTF8.self)
         XCTAssertEqual(process.terminationStatus, 130, message)
@@ -87,5 +87,36 @@ final class InterruptTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(state.progress.completedEpochs, 1)
         XCTAssertEqual(state.metadata["gradflow.graph"], "Graphs/iris.graph")
         XCTAssertEqual(Set(state.parameters.keys), ["W1", "b1", "W2", "b2"])
+
+        // Resuming (mid-epoch) to one more epoch ends exactly where a straight run of that length does.
+        let epochs = String(state.progress.completedEpochs + 1)
+        let straight = checkpoint + ".straight"
+        defer { try? FileManager.default.removeItem(atPath: straight) }
+        XCTAssertEqual(try run(binary, ["train", "Graphs/iris.graph", "--epochs", epochs, "--save", straight]), 0)
+        XCTAssertEqual(try run(binary, ["train", "Graphs/iris.graph", "--resume", checkpoint, "--epochs", epochs, "--save", checkpoint]), 0)
+        let resumed = try TrainingCheckpoint.read(from: checkpoint), reference = try TrainingCheckpoint.read(from: straight)
+        XCTAssertEqual(resumed.parameters, reference.parameters)
+        XCTAssertEqual(resumed.optimizer, reference.optimizer)
+        XCTAssertEqual(resumed.history.loss, reference.history.loss)
+    }
+
+    func testTrainCommand_resumeAndGuardOptions_checkTheirArguments() throws {
+        guard let binary = Self.binary else { throw XCTSkip("gradflow is not built next to the tests") }
+        XCTAssertEqual(try run(binary, ["train", "Graphs/xor.graph", "--save-every", "2"]), 2)
+        XCTAssertEqual(try run(binary, ["train", "Graphs/xor.graph", "--epochs", "2", "--no-guards"]), 0)
+        XCTAssertEqual(try run(binary, ["train", "Graphs/xor.graph", "--resume", "/nonexistent/ckpt.safetensors"]), 1)
+    }
+
+    /// Runs the binary in the repository and returns its exit status (output discarded).
+    private func run(_ binary: URL, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.repository
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 }
