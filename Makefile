@@ -3,6 +3,9 @@ SWIFT ?= swift
 # Numeric code is slow in debug builds, so the tests run optimised (with testability for @testable).
 RELEASE_TEST_FLAGS = -c release -Xswiftc -enable-testing
 MNIST ?= $(or $(GRADFLOW_MNIST),../shared/datasets/mnist)
+# The Python environment of the reference benchmarks (PyTorch, numpy); see ../shared/bench/README.md.
+BENCH_VENV ?= $(abspath ../.venv-bench)
+BENCH_PYTHON = $(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,python3)
 
 .PHONY: build test test-debug demo bench bench-compare clean
 
@@ -15,16 +18,30 @@ test:
 test-debug:
 	$(SWIFT) test
 
+# The seeds' three networks in Swift, then two graph files (a classifier and a non-chain DAG).
 demo: build
 	$(SWIFT) run -c release gradflow demo xor
 	$(SWIFT) run -c release gradflow demo regression
 	$(SWIFT) run -c release gradflow demo iris
+	$(SWIFT) run -c release gradflow train Graphs/digits.graph
+	$(SWIFT) run -c release gradflow train Graphs/skip.graph
 
 bench:
-	$(SWIFT) run -c release GradFlowBench
+	GRADFLOW_MNIST=$(MNIST) $(SWIFT) run -c release GradFlowBench
 
+# The reference scripts (PyTorch, numpy) and GradFlow back to back in one run, then the ratios.
 bench-compare:
-	$(SWIFT) run -c release GradFlowBench --compare
+	$(SWIFT) build -c release --product GradFlowBench
+	@if $(BENCH_PYTHON) -c "import torch, numpy, threadpoolctl" 2>/dev/null; then \
+	    echo "reference: ../shared/bench/reference.py $(REFERENCE_FLAGS) (a few minutes)"; \
+	    BENCH_VENV=$(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV),) MNIST_DIR=$(abspath $(MNIST)) \
+	        $(BENCH_PYTHON) ../shared/bench/reference.py $(REFERENCE_FLAGS) > .build/reference.jsonl; \
+	else \
+	    echo "bench-compare: PyTorch/numpy not installed, so the reference is skipped; install it with"; \
+	    echo "  python3 -m venv ../.venv-bench && ../.venv-bench/bin/pip install 'torch==2.13.0+cpu' numpy threadpoolctl"; \
+	    : > .build/reference.jsonl; \
+	fi
+	GRADFLOW_MNIST=$(MNIST) .build/release/GradFlowBench --reference .build/reference.jsonl
 
 clean:
 	rm -rf .build
