@@ -93,11 +93,15 @@ static inline void gf_pack_copy(const float *base, int64_t ld, int64_t count, in
 __attribute__((target("avx2")))
 void gradflow_sgemm_pack_a_avx2(const float *a, int64_t lda, int transposed, int64_t rows,
                                 int64_t depth, float *dst) {
+    // Stored k×m, A needs no transpose: the portable row-by-row deal is already copy-bound.
+    if (transposed) {
+        gradflow_sgemm_pack_a_portable(a, lda, transposed, rows, depth, dst);
+        return;
+    }
     const int64_t mr = GRADFLOW_SGEMM_MR;
     for (int64_t r0 = 0; r0 < rows; r0 += mr, dst += mr * depth) {
         const int64_t height = rows - r0 < mr ? rows - r0 : mr;
-        if (transposed) gf_pack_copy(a + r0, lda, height, mr, depth, dst);
-        else gf_pack_gather(a + r0 * lda, lda, height, mr, depth, dst);
+        gf_pack_gather(a + r0 * lda, lda, height, mr, depth, dst);
     }
 }
 
