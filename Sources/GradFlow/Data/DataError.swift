@@ -27,6 +27,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongFileLength(file: String, expected: Int, found: Int)
     /// An IDX file whose first four bytes are not `00 00 08 D`.
     case badMagicNumber(file: String, expected: String, found: String)
+    /// A file that declares more than a `ResourceLimits` bound allows (refused before allocating).
+    case exceedsLimit(file: String, detail: String)
     /// An IDX file with the wrong number of dimensions for what it should hold.
     case wrongDimensionCount(file: String, expected: Int, found: Int)
     /// A data-set directory (e.g. MNIST) that is not given or does not hold the expected files.
@@ -63,6 +65,7 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .malformed(file, detail): return "\(file): \(detail)"
         case let .wrongFileLength(file, expected, found):
             return "\(file): expected \(expected) bytes from the header, found \(found) (truncated or not this format)"
+        case let .exceedsLimit(file, detail): return "\(file): \(detail)"
         case let .badMagicNumber(file, expected, found):
             return "\(file): not an IDX file of unsigned bytes: magic number \(found), expected \(expected)"
         case let .wrongDimensionCount(file, expected, found):

@@ -7,7 +7,8 @@ import Foundation
 /// `∏ sizes` data bytes in row-major order. The whole file is read in one go and checked exactly:
 /// a wrong magic number, an unexpected dimension count, or a length that is not
 /// `4 + 4·D + ∏ sizes` bytes throws a `DataError` that names the file and says what was expected and
-/// what was found.
+/// what was found. The declared sizes are checked against `ResourceLimits.maximumElements` (with
+/// overflow-checked arithmetic) before the file's length is compared or anything is copied.
 public enum IDXReader {
     /// The raw contents of an IDX file: its dimensions and its bytes, row-major.
     public struct Contents: Equatable, Sendable {
@@ -22,18 +23,21 @@ public enum IDXReader {
     ///   - path: the file to read.
     ///   - dimensionCount: the number of dimensions the file must have (3 for images, 1 for labels),
     ///     or nil to accept any.
-    /// - Throws: `DataError.unreadable`, `.badMagicNumber`, `.wrongDimensionCount`, `.wrongFileLength`.
-    public static func read(path: String, dimensionCount: Int? = nil) throws(DataError) -> Contents {
+    ///   - limits: the most elements the header may declare (`maximumElements`).
+    /// - Throws: `DataError.unreadable`, `.badMagicNumber`, `.wrongDimensionCount`, `.wrongFileLength`,
+    ///   `.exceedsLimit`.
+    public static func read(path: String, dimensionCount: Int? = nil, limits: ResourceLimits = .default) throws(DataError) -> Contents {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(file: path, reason: error.localizedDescription)
         }
-        return try parse([UInt8](data), dimensionCount: dimensionCount, file: path)
+        return try parse([UInt8](data), dimensionCount: dimensionCount, file: path, limits: limits)
     }
 
     /// Parses the bytes of an IDX file; `file` names the source in errors.
-    /// - Throws: as `read(path:dimensionCount:)`.
-    public static func parse(_ bytes: [UInt8], dimensionCount: Int? = nil, file: String = "<idx>") throws(DataError) -> Contents {
+    /// - Throws: as `read(path:dimensionCount:limits:)`.
+    public static func parse(_ bytes: [UInt8], dimensionCount: Int? = nil, file: String = "<idx>",
+                             limits: ResourceLimits = .default) throws(DataError) -> Contents {
         let expectedMagic = "0x000008" + (dimensionCount.map { hex($0) } ?? "nn")
         guard bytes.count >= 4 else {
             throw .wrongFileLength(file: file, expected: 4, found: bytes.count)
@@ -57,8 +61,10 @@ public enum IDXReader {
             let size = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
             dimensions.append(size)
             let (product, overflow) = bound.multipliedReportingOverflow(by: max(size, 1))
-            guard !overflow, product <= Int(UInt32.max) * 16 else {
-                throw .malformed(file: file, detail: "the dimensions \(dimensions) describe more data than any IDX file holds")
+            guard !overflow, product <= limits.maximumElements else {
+                let declared = (0..<rank).map { 4 + 4 * $0 }.map { bytes[$0..<$0 + 4].reduce(0) { $0 << 8 | Int($1) } }
+                throw .exceedsLimit(file: file, detail: "the dimensions \(ResourceLimits.describe(declared)) declare more than "
+                                    + "the limit of \(limits.maximumElements) elements (ResourceLimits.maximumElements)")
             }
             bound = product
             elementCount *= size   // ≤ bound
@@ -71,9 +77,9 @@ public enum IDXReader {
 
     /// Loads an image file (`[count, rows, columns]`) as a feature matrix `[count, rows·columns]`
     /// with each pixel scaled from `0…255` to `[0, 1]` (`x / 255`).
-    /// - Throws: as `read(path:dimensionCount:)` (the file must have 3 dimensions).
-    public static func loadImages(path: String) throws(DataError) -> Tensor {
-        let file = try read(path: path, dimensionCount: 3)
+    /// - Throws: as `read(path:dimensionCount:limits:)` (the file must have 3 dimensions).
+    public static func loadImages(path: String, limits: ResourceLimits = .default) throws(DataError) -> Tensor {
+        let file = try read(path: path, dimensionCount: 3, limits: limits)
         let count = file.dimensions[0]
         let width = file.dimensions[1] * file.dimensions[2]
         let scalars = [Float](unsafeUninitializedCapacity: file.bytes.count) { buffer, initialized in
@@ -86,10 +92,10 @@ public enum IDXReader {
     }
 
     /// Loads a label file (`[count]`) as class indices `[count]`, each below `classCount`.
-    /// - Throws: as `read(path:dimensionCount:)` (the file must have 1 dimension);
+    /// - Throws: as `read(path:dimensionCount:limits:)` (the file must have 1 dimension);
     ///   `DataError.malformed` naming the first label that is not below `classCount`.
-    public static func loadLabels(path: String, classCount: Int = 10) throws(DataError) -> Tensor {
-        let file = try read(path: path, dimensionCount: 1)
+    public static func loadLabels(path: String, classCount: Int = 10, limits: ResourceLimits = .default) throws(DataError) -> Tensor {
+        let file = try read(path: path, dimensionCount: 1, limits: limits)
         if let position = file.bytes.firstIndex(where: { Int($0) >= classCount }) {
             throw .malformed(file: path, detail:
                 "label \(file.bytes[position]) at index \(position) is not a class index in 0..<\(classCount)")

@@ -53,23 +53,24 @@ public enum Checkpoint {
     }
 
     /// Reads every tensor of a safetensors file.
-    /// - Throws: `CheckpointError` saying what is wrong with the file (see `readContents(from:)`).
-    public static func read(from path: String) throws(CheckpointError) -> [String: Tensor] {
-        try readContents(from: path).tensors
+    /// - Throws: `CheckpointError` saying what is wrong with the file (see `readContents(from:limits:)`).
+    public static func read(from path: String, limits: ResourceLimits = .default) throws(CheckpointError) -> [String: Tensor] {
+        try readContents(from: path, limits: limits).tensors
     }
 
     /// Reads every tensor and the metadata of a safetensors file, after checking the header length
     /// against the file size, the JSON, each dtype (F32 only), shape and byte range (in bounds,
-    /// exactly the shape's size, not overlapping another).
+    /// exactly the shape's size, not overlapping another), and the header length, each shape and
+    /// the total against `limits`, all before any tensor is allocated.
     /// - Throws: `CheckpointError.unreadable`, `.truncated`, `.headerLengthOutOfBounds`,
     ///   `.invalidHeader`, `.unsupportedDtype`, `.offsetsOutOfBounds`, `.byteCountMismatch`,
-    ///   `.overlappingTensors`.
-    public static func readContents(from path: String) throws(CheckpointError) -> Contents {
+    ///   `.overlappingTensors`, `.exceedsLimit`.
+    public static func readContents(from path: String, limits: ResourceLimits = .default) throws(CheckpointError) -> Contents {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(file: path, reason: error.localizedDescription)
         }
-        return try decode([UInt8](data), file: path)
+        return try decode([UInt8](data), file: path, limits: limits)
     }
 
     /// The file's bytes for `contents` (see the layout above).
@@ -98,16 +99,20 @@ public enum Checkpoint {
     }
 
     /// Parses and validates the bytes of a safetensors file; `file` names it in errors.
-    /// - Throws: as `readContents(from:)`.
-    public static func decode(_ bytes: [UInt8], file: String = "<bytes>") throws(CheckpointError) -> Contents {
+    /// - Throws: as `readContents(from:limits:)`.
+    public static func decode(_ bytes: [UInt8], file: String = "<bytes>", limits: ResourceLimits = .default) throws(CheckpointError) -> Contents {
         guard bytes.count >= 8 else { throw .truncated(file: file, size: bytes.count) }
         var headerLength: UInt64 = 0
         for index in (0..<8).reversed() { headerLength = headerLength << 8 | UInt64(bytes[index]) }
         guard headerLength <= UInt64(bytes.count - 8) else {
             throw .headerLengthOutOfBounds(file: file, headerLength: headerLength, fileSize: bytes.count)
         }
+        guard headerLength <= UInt64(max(limits.maximumHeaderBytes, 0)) else {
+            throw .exceedsLimit(file: file, detail: "the header is \(headerLength) bytes, more than the limit of "
+                                + "\(limits.maximumHeaderBytes) (ResourceLimits.maximumHeaderBytes)")
+        }
         let dataStart = 8 + Int(headerLength)
-        let header = try SafetensorsHeader.parse(bytes[8..<dataStart], dataSize: bytes.count - dataStart, file: file)
+        let header = try SafetensorsHeader.parse(bytes[8..<dataStart], dataSize: bytes.count - dataStart, file: file, limits: limits)
         var tensors: [String: Tensor] = [:]
         for entry in header.entries {
             var scalars = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)

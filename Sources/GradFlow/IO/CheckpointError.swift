@@ -19,6 +19,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case offsetsOutOfBounds(file: String, tensor: String, begin: Int, end: Int, dataSize: Int)
     /// A tensor whose byte range does not hold exactly its shape's elements.
     case byteCountMismatch(file: String, tensor: String, shape: [Int], bytes: Int)
+    /// A header that declares more than a `ResourceLimits` bound allows (refused before allocating).
+    case exceedsLimit(file: String, detail: String)
     /// Two tensors whose byte ranges overlap.
     case overlappingTensors(file: String, first: String, second: String)
     /// A tensor name that cannot be written (`__metadata__` is reserved by the format).
@@ -56,6 +58,8 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
                 total.flatMap { let (product, overflow) = $0.multipliedReportingOverflow(by: size); return overflow ? nil : product }
             }
             return "\(file): tensor '\(tensor)' of shape \(shape) needs \(needed.map(String.init) ?? "more than \(Int.max)") bytes but its offsets span \(bytes)"
+        case let .exceedsLimit(file, detail):
+            return "\(file): \(detail)"
         case let .overlappingTensors(file, first, second):
             return "\(file): tensors '\(first)' and '\(second)' overlap in the data section"
         case .reservedName(let name):

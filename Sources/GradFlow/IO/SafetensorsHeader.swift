@@ -51,11 +51,12 @@ enum SafetensorsHeader {
     }
 
     /// Parses and validates a header: every entry an F32 tensor whose byte range lies inside the
-    /// data section, spans exactly its shape's bytes and overlaps no other entry.
+    /// data section, spans exactly its shape's bytes and overlaps no other entry; every shape within
+    /// `limits.maximumElements` and all of them within `limits.maximumTotalElements`.
     /// - Returns: the entries sorted by offset, and the metadata.
     /// - Throws: `CheckpointError.invalidHeader`, `.unsupportedDtype`, `.offsetsOutOfBounds`,
-    ///   `.byteCountMismatch`, `.overlappingTensors`.
-    static func parse(_ bytes: ArraySlice<UInt8>, dataSize: Int, file: String) throws(CheckpointError)
+    ///   `.byteCountMismatch`, `.overlappingTensors`, `.exceedsLimit`.
+    static func parse(_ bytes: ArraySlice<UInt8>, dataSize: Int, file: String, limits: ResourceLimits = .default) throws(CheckpointError)
         -> (entries: [Entry], metadata: [String: String]) {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: Data(bytes)) } catch {
@@ -79,8 +80,17 @@ enum SafetensorsHeader {
                     metadata[key] = text
                 }
             } else {
-                entries.append(try entry(name, value, dataSize: dataSize, file: file))
+                entries.append(try entry(name, value, dataSize: dataSize, file: file, limits: limits))
             }
+        }
+        var total = 0
+        for entry in entries {
+            let (sum, overflow) = total.addingReportingOverflow((entry.end - entry.begin) / 4)
+            guard !overflow, sum <= limits.maximumTotalElements else {
+                throw .exceedsLimit(file: file, detail: "the tensors up to '\(entry.name)' have more than the limit of "
+                                    + "\(limits.maximumTotalElements) elements in all (ResourceLimits.maximumTotalElements)")
+            }
+            total = sum
         }
         entries.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
         var previous: Entry?
@@ -94,7 +104,7 @@ enum SafetensorsHeader {
     }
 
     /// One tensor entry, checked: dtype F32, a shape of whole sizes, offsets in bounds and matching.
-    private static func entry(_ name: String, _ value: Any, dataSize: Int, file: String) throws(CheckpointError) -> Entry {
+    private static func entry(_ name: String, _ value: Any, dataSize: Int, file: String, limits: ResourceLimits) throws(CheckpointError) -> Entry {
         guard let fields = value as? [String: Any] else {
             throw .invalidHeader(file: file, detail: "entry '\(name)' is not an object")
         }
@@ -107,6 +117,10 @@ enum SafetensorsHeader {
         }
         guard let offsets = integers(fields["data_offsets"]), offsets.count == 2, offsets[0] <= offsets[1] else {
             throw .invalidHeader(file: file, detail: "entry '\(name)' needs \"data_offsets\": [begin, end] with begin ≤ end")
+        }
+        guard limits.allows(shape: shape) else {
+            throw .exceedsLimit(file: file, detail: "tensor '\(name)' of shape \(ResourceLimits.describe(shape)) has more than the limit of "
+                                + "\(limits.maximumElements) elements (ResourceLimits.maximumElements)")
         }
         let (begin, end) = (offsets[0], offsets[1])
         guard end <= dataSize else {

@@ -61,7 +61,7 @@ final class IDXReaderTests: XCTestCase {
     func testRead_hugeDeclaredDimensions_throwInsteadOfAllocating() throws {
         let path = try write(header([0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF]), name: "huge")
         XCTAssertThrowsError(try IDXReader.read(path: path, dimensionCount: 3)) { error in
-            guard case .malformed(let file, _)? = error as? DataError else { return XCTFail("\(error)") }
+            guard case .exceedsLimit(let file, _)? = error as? DataError else { return XCTFail("\(error)") }
             XCTAssertEqual(file, path)
         }
     }

@@ -21,17 +21,19 @@ struct GraphBuilder {
     let directory: String
     let statements: [Statement]
     let endLocation: SourceLocation
+    let limits: ResourceLimits
     var declared: [String: SourceLocation] = [:]
     var nodes: [String: Node] = [:]
     var shapes: [ObjectIdentifier: SymbolicShape] = [:]
     var locations: [ObjectIdentifier: SourceLocation] = [:]
     var nestedNames: [String: Int] = [:]
 
-    init(file: String, directory: String, statements: [Statement], endLocation: SourceLocation) {
+    init(file: String, directory: String, statements: [Statement], endLocation: SourceLocation, limits: ResourceLimits = .default) {
         self.file = file
         self.directory = directory
         self.statements = statements
         self.endLocation = endLocation
+        self.limits = limits
     }
 
     mutating func build(seedOverride: UInt64?) throws(GraphFileError) -> Parts {
@@ -60,6 +62,7 @@ struct GraphBuilder {
         if let seedOverride { training.seed = seedOverride }
         var generator = RandomGenerator(seed: training.seed)
         var inputs: [Input] = [], parameters: [Parameter] = []
+        try checkParameterTotal()
         for statement in statements {
             switch statement.kind {
             case let .input(name, dims):
@@ -109,7 +112,7 @@ struct GraphBuilder {
     }
 
     /// The declared shape, checked: at least one dimension, `batch` only where allowed, and at most
-    /// `GraphFile.maximumElements` elements (with the batch counted as 1), without overflow.
+    /// `limits.maximumElements` elements (with the batch counted as 1), without overflow.
     private func checkedShape(_ dims: [DimensionSyntax], of name: Name, allowBatch: Bool) throws(GraphFileError) -> SymbolicShape {
         var elements = 1, overflow = false
         for dim in dims {
@@ -121,11 +124,29 @@ struct GraphBuilder {
                 throw GraphFileError(.invalidArgument("a parameter's shape must be fixed; 'batch' is only for inputs"), at: dim.location)
             }
         }
-        guard overflow == false, elements <= GraphFile.maximumElements else {
+        guard overflow == false, elements <= limits.maximumElements else {
             let sizes = dims.map { $0.dimension.description }.joined(separator: "×")
             throw GraphFileError(.shapeTooLarge(name: name.text, elements: overflow ? "more than \(Int.max)" : "\(sizes) = \(elements)",
-                                                limit: GraphFile.maximumElements), at: name.location)
+                                                limit: limits.maximumElements), at: name.location)
         }
         return dims.map(\.dimension)
+    }
+
+    /// Checks that all `param` statements together stay within `limits.maximumTotalElements`, before
+    /// any of them is allocated; each shape is checked on its own (`checkedShape`) first.
+    /// - Throws: `GraphFileError.shapeTooLarge` for one shape, `.parametersTooLarge` at the parameter
+    ///   that takes the total over the limit.
+    private func checkParameterTotal() throws(GraphFileError) {
+        var total = 0
+        for statement in statements {
+            guard case let .parameter(name, dims, _) = statement.kind else { continue }
+            let count = try checkedShape(dims, of: name, allowBatch: false).resolved(batchSize: 1).reduce(1, *)  // ≤ maximumElements
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow, sum <= limits.maximumTotalElements else {
+                throw GraphFileError(.parametersTooLarge(name: name.text, total: overflow ? "more than \(Int.max)" : "\(sum)",
+                                                         limit: limits.maximumTotalElements), at: name.location)
+            }
+            total = sum
+        }
     }
 }

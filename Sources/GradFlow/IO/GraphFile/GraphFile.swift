@@ -50,15 +50,18 @@ public final class GraphFile {
         self.locations = locations
     }
 
-    /// The largest number of elements a declared tensor may have (checked before allocating).
-    public static let maximumElements = 100_000_000
+    /// The largest number of elements a declared tensor may have by default (checked before
+    /// allocating); `ResourceLimits` sets it, and the parameters' total, per call.
+    public static let maximumElements = ResourceLimits.default.maximumElements
     /// The largest graph file read, in bytes.
     public static let maximumFileSize = 16 << 20
 
     /// Reads, parses and binds the file at `path`; data paths in it are relative to its folder.
-    /// - Parameter seed: overrides the `train` statement's seed (parameter initialisation).
+    /// - Parameters:
+    ///   - seed: overrides the `train` statement's seed (parameter initialisation).
+    ///   - limits: the largest tensor and parameter total the file may declare.
     /// - Throws: `GraphFileError` (an unreadable file is reported at line 1, column 1).
-    public static func load(path: String, seed: UInt64? = nil) throws(GraphFileError) -> GraphFile {
+    public static func load(path: String, seed: UInt64? = nil, limits: ResourceLimits = .default) throws(GraphFileError) -> GraphFile {
         let name = path
         let start = SourceLocation(file: name, line: 1, column: 1)
         let data: Data
@@ -72,7 +75,7 @@ public final class GraphFile {
             throw GraphFileError(.runtime("the file is not UTF-8 text"), at: start)
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try GraphFile(source: text, file: name, directory: directory, seed: seed)
+        return try GraphFile(source: text, file: name, directory: directory, seed: seed, limits: limits)
     }
 
     /// Parses and binds graph-file text.
@@ -81,10 +84,14 @@ public final class GraphFile {
     ///   - file: the name used in locations.
     ///   - directory: the folder relative data paths are resolved against.
     ///   - seed: overrides the `train` statement's seed.
-    /// - Throws: `GraphFileError` at the first problem.
-    public convenience init(source: String, file: String = "<input>", directory: String = "", seed: UInt64? = nil) throws(GraphFileError) {
+    ///   - limits: the largest tensor (`maximumElements`, the batch counted as 1) and parameter total
+    ///     (`maximumTotalElements`) the file may declare; checked before any parameter is allocated.
+    /// - Throws: `GraphFileError` at the first problem (`.shapeTooLarge`, `.parametersTooLarge` for the limits).
+    public convenience init(source: String, file: String = "<input>", directory: String = "", seed: UInt64? = nil,
+                            limits: ResourceLimits = .default) throws(GraphFileError) {
         let statements = try Parser.parse(source, file: file)
-        var builder = GraphBuilder(file: file, directory: directory, statements: statements, endLocation: GraphFile.end(of: source, file: file))
+        var builder = GraphBuilder(file: file, directory: directory, statements: statements,
+                                   endLocation: GraphFile.end(of: source, file: file), limits: limits)
         let parts = try builder.build(seedOverride: seed)
         self.init(fileName: file, statements: statements, graph: parts.graph, loss: parts.loss, output: parts.output,
                   inputs: parts.inputs, parameters: parts.parameters, assignments: parts.assignments, data: parts.data,

@@ -39,6 +39,9 @@ public struct GraphFileError: Error, Equatable, Sendable, CustomStringConvertibl
         case lossNotScalar(shape: String)
         /// A declared shape with more elements than allowed (checked before allocating).
         case shapeTooLarge(name: String, elements: String, limit: Int)
+        /// Parameters with more elements in all than allowed, counted up to and including `name`
+        /// (checked before allocating).
+        case parametersTooLarge(name: String, total: String, limit: Int)
         /// A statement the command needs is absent (e.g. `data` for training).
         case missingStatement(String)
         /// A data or training problem reported by the library, tied to the statement that caused it.
@@ -96,6 +99,8 @@ public struct GraphFileError: Error, Equatable, Sendable, CustomStringConvertibl
             return "'loss' must be a single number, but its shape is \(shape); use a loss operation such as mse or softmax_ce"
         case let .shapeTooLarge(name, elements, limit):
             return "'\(name)' would have \(elements) elements, more than the limit of \(limit)"
+        case let .parametersTooLarge(name, total, limit):
+            return "the parameters up to '\(name)' would have \(total) elements in all, more than the limit of \(limit)"
         case .missingStatement(let detail):
             return detail
         }
