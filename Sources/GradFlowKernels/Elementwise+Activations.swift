@@ -15,6 +15,13 @@ extension Elementwise {
         SIMDAccess.update(n, dx, y, dy) { acc, out, up in acc + up.replacing(with: 0, where: .!(out .> 0)) }
     }
 
+    /// `dx[i] = y[i] > 0 ? dy[i] : 0` (the assigning form, for the only writer of `dx`).
+    package static func reluBackward(output y: UnsafeBufferPointer<Float>, upstream dy: UnsafeBufferPointer<Float>,
+                                     into dx: UnsafeMutableBufferPointer<Float>) {
+        let (y, dy, dx, n) = checked(y, dy, dx)
+        SIMDAccess.map(n, y, dy, dx) { out, up in up.replacing(with: 0, where: .!(out .> 0)) }
+    }
+
     /// `y[i] = 1 / (1 + e^(−x[i]))`, stable for large |x| (exactly 0 or 1 at ±1000).
     package static func sigmoid(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
         let (x, y, n) = checked(x, y)

@@ -74,6 +74,8 @@ final class ElementwiseTests: XCTestCase {
             let y = random.array(n, in: -1...1), dy = random.array(n, in: -2...2), dx0 = random.array(n)
             let relu = backward(y, dy, dx0) { Elementwise.reluBackward(output: $0, upstream: $1, accumulatingInto: $2) }
             assertClose(relu, (0..<n).map { dx0[$0] + (y[$0] > 0 ? dy[$0] : 0) }, relative: 1e-6, "relu n=\(n)")
+            let reluAssigned = backward(y, dy, dx0) { Elementwise.reluBackward(output: $0, upstream: $1, into: $2) }
+            assertClose(reluAssigned, (0..<n).map { y[$0] > 0 ? dy[$0] : 0 }, relative: 0, "relu (assigning) n=\(n)")
             let sigmoid = backward(y, dy, dx0) { Elementwise.sigmoidBackward(output: $0, upstream: $1, accumulatingInto: $2) }
             assertClose(sigmoid, (0..<n).map { dx0[$0] + dy[$0] * y[$0] * (1 - y[$0]) }, relative: 1e-6, absolute: 1e-7, "sigmoid n=\(n)")
             let tanh = backward(y, dy, dx0) { Elementwise.tanhBackward(output: $0, upstream: $1, accumulatingInto: $2) }

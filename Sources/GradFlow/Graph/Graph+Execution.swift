@@ -39,15 +39,52 @@ extension Graph {
 
     /// The backward pass: seeds ∂loss/∂loss = 1 and lets each node, in reverse order, add its
     /// partials into its operands' gradients. Call after a forward pass to the loss.
+    ///
+    /// A gradient with a single writer in this graph whose node can assign (`GradientAssigning`) is
+    /// not zeroed first: that node writes it with `=` (e.g. GEMM with `accumulate: false`). Every
+    /// other gradient (fan-out, a repeated operand, a node that only adds) is zeroed and accumulated.
     public func backward() {
         guard let loss else { return }
-        for node in lossOrder where node.needsGradient {
-            node.gradient.withUnsafeMutableBufferPointer { Elementwise.fill($0, with: 0) }
-        }
+        planGradientWrites()
         loss.gradient.withUnsafeMutableBufferPointer { Elementwise.fill($0, with: 1) }
         for node in lossOrder.reversed() where node.needsGradient && !(node is Input) {
             node.backward()
         }
+        for case let node as GradientAssigning in lossOrder { node.assignedOperands = 0 }
+    }
+
+    /// Graphs with more nodes than this zero every gradient instead of planning assignments (the
+    /// plan is O(nodes · operand slots) per pass: ≈ 1 µs for an MLP, bounded here for huge graphs).
+    private static let assignmentPlanNodeLimit = 128
+
+    /// Decides, for this pass, which gradients are assigned by their only writer and zeroes the rest
+    /// (the loss's own gradient included; `backward()` then seeds it). Recomputed every pass from
+    /// this graph's structure, so nodes shared with another graph always get this graph's plan.
+    /// Allocates nothing.
+    private func planGradientWrites() {
+        for case let node as GradientAssigning in lossOrder { node.assignedOperands = 0 }
+        let plans = lossOrder.count <= Graph.assignmentPlanNodeLimit
+        for target in lossOrder where target.needsGradient {
+            if plans, target !== loss, let (writer, slot) = soleWriter(of: target),
+               let assigning = writer as? GradientAssigning, slot < 8 {
+                assigning.assignedOperands |= 1 << UInt8(slot)
+            } else {
+                target.gradient.withUnsafeMutableBufferPointer { Elementwise.fill($0, with: 0) }
+            }
+        }
+    }
+
+    /// The node and operand slot that write `target`'s gradient in this graph's backward pass, when
+    /// there is exactly one such slot (nodes that run a backward pass: `needsGradient`, not inputs).
+    private func soleWriter(of target: Node) -> (Node, Int)? {
+        var found: (Node, Int)?
+        for node in lossOrder where node.needsGradient && !(node is Input) {
+            for (slot, operand) in node.inboundNodes.enumerated() where operand === target {
+                if found != nil { return nil }
+                found = (node, slot)
+            }
+        }
+        return found
     }
 
     /// Checks the feeds of the inputs among `order`, plans the buffers of any node not yet planned
@@ -115,4 +152,20 @@ extension Graph {
     public var plannedBytes: Int {
         nodes.reduce(0) { $0 + 4 * ($1.value.count + $1.gradient.count) }
     }
+}
+
+/// A node whose backward pass can assign (`=`) its partial to an operand's gradient instead of
+/// adding it (`+=`), when the graph tells it that it is that gradient's only writer: the graph then
+/// skips zeroing the buffer, and a GEMM writes it without reading it back.
+protocol GradientAssigning: AnyObject {
+    /// Bit `j` set: `backward()` assigns the gradient of operand `j`; clear: it accumulates. Set by
+    /// `Graph.backward()` for its pass and cleared after it, so a direct call accumulates as the
+    /// `Node` contract says.
+    var assignedOperands: UInt8 { get set }
+}
+
+extension GradientAssigning {
+    /// Whether `backward()` assigns (rather than adds to) the gradient of operand `slot`.
+    @inline(__always)
+    func assigns(_ slot: Int) -> Bool { assignedOperands & (1 << UInt8(slot)) != 0 }
 }

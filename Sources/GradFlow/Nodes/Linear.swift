@@ -5,7 +5,10 @@ import GradFlowKernels
 /// Shapes: `X: [batch, in] · W: [in, out] + b: [out] → [batch, out]`.
 /// Gradients: `∂L/∂X = ∂L/∂Y · Wᵀ`, `∂L/∂W = Xᵀ · ∂L/∂Y`, `∂L/∂b = Σ_rows ∂L/∂Y`, computed by GEMM
 /// on the transposed operands in place (no transposed copies); the bias is fused into the forward GEMM.
-public final class Linear: Node {
+/// As the only writer of an operand's gradient (`GradientAssigning`) it assigns instead of adding.
+public final class Linear: Node, GradientAssigning {
+    var assignedOperands: UInt8 = 0
+
     /// Creates `X·W + b`.
     public init(_ x: Node, _ weights: Node, _ bias: Node, name: String? = nil) {
         super.init([x, weights, bias], name: name)
@@ -40,18 +43,19 @@ public final class Linear: Node {
             if xNode.needsGradient {   // ∂L/∂X += ∂L/∂Y · Wᵀ   [rows, out]·[out, in]
                 wNode.value.withReadPointer { wp in xNode.gradient.withWritePointer { dx in
                     gemm(transposeB: true, m: rows, n: inner, k: outputs, a: dy, lda: outputs,
-                         b: wp, ldb: outputs, c: dx, ldc: inner, accumulate: true)
+                         b: wp, ldb: outputs, c: dx, ldc: inner, accumulate: !assigns(0))
                 } }
             }
             if wNode.needsGradient {   // ∂L/∂W += Xᵀ · ∂L/∂Y   [in, rows]·[rows, out]
                 xNode.value.withReadPointer { xp in wNode.gradient.withWritePointer { dw in
                     gemm(transposeA: true, m: inner, n: outputs, k: rows, a: xp, lda: inner,
-                         b: dy, ldb: outputs, c: dw, ldc: outputs, accumulate: true)
+                         b: dy, ldb: outputs, c: dw, ldc: outputs, accumulate: !assigns(1))
                 } }
             }
         }
         if bNode.needsGradient {       // ∂L/∂b += column sums of ∂L/∂Y
             gradient.withUnsafeBufferPointer { dy in bNode.gradient.withUnsafeMutableBufferPointer { db in
+                if assigns(2) { Elementwise.fill(db, with: 0) }   // `outputs` floats: cheaper than a second kernel
                 Elementwise.accumulateColumnSums(of: dy, rows: rows, cols: outputs, into: db)
             } }
         }

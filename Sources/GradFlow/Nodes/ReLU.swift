@@ -4,7 +4,10 @@ import GradFlowKernels
 ///
 /// Shape: unchanged. Gradient: `∂L/∂x = ∂L/∂y` where the output is positive, else 0 (at x = 0 the
 /// subgradient 0 is used, as PyTorch does).
-public final class ReLU: Node {
+/// As the only writer of its operand's gradient (`GradientAssigning`) it assigns instead of adding.
+public final class ReLU: Node, GradientAssigning {
+    var assignedOperands: UInt8 = 0
+
     /// Creates `max(x, 0)`.
     public init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
 
@@ -23,7 +26,11 @@ public final class ReLU: Node {
         guard x.needsGradient else { return }
         value.withUnsafeBufferPointer { y in gradient.withUnsafeBufferPointer { dy in
             x.gradient.withUnsafeMutableBufferPointer { dx in
-                Elementwise.reluBackward(output: y, upstream: dy, accumulatingInto: dx)
+                if assigns(0) {
+                    Elementwise.reluBackward(output: y, upstream: dy, into: dx)
+                } else {
+                    Elementwise.reluBackward(output: y, upstream: dy, accumulatingInto: dx)
+                }
             }
         } }
     }

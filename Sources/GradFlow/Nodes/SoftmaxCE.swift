@@ -6,7 +6,9 @@ import GradFlowKernels
 /// `0..<classes` as whole numbers; the output is a scalar.
 /// Computed as `log Σ_j e^(z_j − max z) − (z_label − max z)`, so logits of ±1000 give exact finite
 /// losses. Gradient: `∂L/∂z = (softmax(z) − onehot(label)) / batch`; labels get no gradient.
-public final class SoftmaxCE: Node {
+/// As the only writer of the logits' gradient (`GradientAssigning`) it assigns instead of adding.
+public final class SoftmaxCE: Node, GradientAssigning {
+    var assignedOperands: UInt8 = 0
     /// The softmax of the last forward pass, `[batch, classes]` (kept for the backward pass).
     public private(set) var probabilities = Tensor.zeros([0])
 
@@ -72,8 +74,13 @@ public final class SoftmaxCE: Node {
         probabilities.withReadPointer { p in inboundNodes[1].value.withReadPointer { labels in
             logits.gradient.withWritePointer { dz in
                 let count = rows * classes
-                Elementwise.axpy(scale, UnsafeBufferPointer(start: p, count: count),
-                                 UnsafeMutableBufferPointer(start: dz, count: count))
+                let (probabilities, target) = (UnsafeBufferPointer(start: p, count: count),
+                                               UnsafeMutableBufferPointer(start: dz, count: count))
+                if assigns(0) {
+                    Elementwise.scale(probabilities, by: scale, into: target)
+                } else {
+                    Elementwise.axpy(scale, probabilities, target)
+                }
                 for row in 0..<rows { dz[row * classes + Int(labels[row])] -= scale }
             }
         } }

@@ -1,0 +1,47 @@
+import GradFlowKernels
+import XCTest
+
+/// `Elementwise.sgdStep` / `sgdMomentumStep` against the scalar formulas of `SGD`, on lengths around
+/// the SIMD width (the partial last vector included).
+final class OptimizerKernelTests: XCTestCase {
+    private let lengths = [0, 1, 7, 8, 9, 17, 100]
+
+    func testSGDStep_matchesScalarFormula_withAndWithoutDecay() {
+        for n in lengths {
+            for decay: Float in [0, 0.01] {
+                var random = TestRandom(seed: UInt64(n))
+                var theta = random.array(n)
+                let gradient = random.array(n)
+                let expected = (0..<n).map { theta[$0] - 0.1 * (gradient[$0] + decay * theta[$0]) }
+                theta.withUnsafeMutableBufferPointer { t in gradient.withUnsafeBufferPointer { g in
+                    Elementwise.sgdStep(t, gradient: g, learningRate: 0.1, weightDecay: decay)
+                } }
+                assertClose(theta, expected, relative: 1e-6, absolute: 1e-7, "n=\(n) decay=\(decay)")
+            }
+        }
+    }
+
+    func testSGDMomentumStep_matchesScalarFormula_plainAndNesterov() {
+        for n in lengths {
+            for nesterov in [false, true] {
+                var random = TestRandom(seed: UInt64(n) + 100)
+                var theta = random.array(n), buffer = random.array(n)
+                let gradient = random.array(n)
+                var expectedTheta = theta, expectedBuffer = buffer
+                for i in 0..<n {
+                    let d = gradient[i] + 0.01 * theta[i]
+                    expectedBuffer[i] = 0.9 * buffer[i] + d
+                    expectedTheta[i] = theta[i] - 0.1 * (nesterov ? d + 0.9 * expectedBuffer[i] : expectedBuffer[i])
+                }
+                theta.withUnsafeMutableBufferPointer { t in gradient.withUnsafeBufferPointer { g in
+                    buffer.withUnsafeMutableBufferPointer { b in
+                        Elementwise.sgdMomentumStep(t, gradient: g, buffer: b, learningRate: 0.1, momentum: 0.9,
+                                                    weightDecay: 0.01, nesterov: nesterov)
+                    }
+                } }
+                assertClose(theta, expectedTheta, relative: 1e-6, absolute: 1e-7, "theta n=\(n) nesterov=\(nesterov)")
+                assertClose(buffer, expectedBuffer, relative: 1e-6, absolute: 1e-7, "buffer n=\(n) nesterov=\(nesterov)")
+            }
+        }
+    }
+}
