@@ -57,7 +57,8 @@ package func gemm(
     parallelFor(split.parts, threads: threads, split)
 }
 
-/// A GEMM cut into `parts` slabs of C, one per thread, each run serially with its own workspace.
+/// A GEMM cut into `parts` slabs of C (one per thread, or more for large products), each run
+/// serially with its own workspace.
 ///
 /// The longer side of C is split: the other operand is then packed once per thread, and the
 /// redundant packing (m·k when splitting columns, k·n when splitting rows) is the smaller one.
@@ -76,7 +77,13 @@ private struct GEMMSplit: ParallelJob {
         splitsColumns = problem.n >= problem.m
         unit = splitsColumns ? GEMMBlocking.nr : GEMMBlocking.mr
         units = ((splitsColumns ? problem.n : problem.m) + unit - 1) / unit
-        parts = min(threads, units)
+        // Large products are cut into more slabs than threads: the pool hands slabs out one at a
+        // time, so when another process holds a core the thread that runs takes the extra slabs
+        // instead of the caller waiting for one half. Each extra slab repacks the shared operand,
+        // so this only pays above `GEMMBlocking.oversplitFlops` per slab.
+        let flops = 2 * problem.m * problem.n * problem.k
+        let slabs = min(threads * GEMMBlocking.oversplit, max(threads, flops / GEMMBlocking.oversplitFlops))
+        parts = min(slabs, units)
     }
 
     func runPart(_ part: Int) {

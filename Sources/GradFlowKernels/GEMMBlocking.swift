@@ -21,6 +21,11 @@ enum GEMMBlocking {
     /// MLP's 12.8 MFLOP layers (64×784×128) ran slower on 2 threads than on 1, so the bar is set
     /// above them: 2 threads are then never slower than 1.
     static let parallelThresholdFlops = 16_000_000
+    /// At most this many slabs per thread in a parallel GEMM (load balancing on a shared machine).
+    static let oversplit = 2
+    /// The least flops per slab when a GEMM is cut into more slabs than threads: a slab of 48 MFLOP
+    /// runs ≈ 0.6 ms, against ≈ 20 µs to repack a 784×128 operand.
+    static let oversplitFlops = 48_000_000
 
     /// The depth of each KC block for a product of depth `k`: `⌈k / ⌈k/KC⌉⌉` rounded up to a
     /// multiple of 8 (the packing transposes' width), capped at KC. Equal blocks avoid a thin last

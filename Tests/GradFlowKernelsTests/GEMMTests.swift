@@ -41,6 +41,13 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    func testLargeProduct_cutIntoMoreSlabsThanThreads_matchesReference() {
+        // 2·520·300·500 = 156 MFLOP: three 52 MFLOP row slabs (above `oversplitFlops`) on two threads.
+        for (ta, tb) in [(false, false), (true, false), (false, true)] {
+            check(m: 520, n: 300, k: 500, transposeA: ta, transposeB: tb, bias: true, kernel: .automatic, threads: 2)
+        }
+    }
+
     func testEmptyDepth_givesBiasOrKeepsC() {
         var c: [Float] = [1, 2, 3, 4, 5, 6]
         let bias: [Float] = [10, 20, 30]
