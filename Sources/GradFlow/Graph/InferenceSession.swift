@@ -67,7 +67,8 @@ public struct InferenceSession: Sendable {
         for node in graph.nodes where needed.contains(ObjectIdentifier(node)) {
             let operands = node.inboundNodes.compactMap { index[ObjectIdentifier($0)] }
             index[ObjectIdentifier(node)] = recipes.count
-            recipes.append(Recipe(kind: try InferenceSession.kind(of: node), name: node.name, operands: operands))
+            let kind = node === input ? .input(input.shape, nil) : try InferenceSession.kind(of: node)   // not the last batch
+            recipes.append(Recipe(kind: kind, name: node.name, operands: operands))
         }
         self.recipes = recipes
         self.inputIndex = index[ObjectIdentifier(input)] ?? 0

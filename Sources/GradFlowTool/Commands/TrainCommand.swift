@@ -35,7 +35,7 @@ enum TrainCommand {
         }
         let checkpointPath = save ?? defaultCheckpointPath(for: path)
         let metadata = ["gradflow.graph": path, "gradflow.seed": String(session.seed), "gradflow.epochs": String(epochs)]
-        trainer.epochEnded = { epoch, _ in
+        trainer.epochEnded = { [unowned trainer] epoch, _ in
             guard let save, let saveEvery, epoch % saveEvery == 0, epoch < epochs else { return }
             try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
             print("saved a checkpoint after epoch \(epoch) to \(save)")
