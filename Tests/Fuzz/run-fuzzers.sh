@@ -4,7 +4,8 @@
 #   Tests/Fuzz/run-fuzzers.sh                    # every target, FUZZ_SECONDS (default 60) each
 #   FUZZ_SECONDS=600 FUZZ_JOBS=2 Tests/Fuzz/run-fuzzers.sh FuzzCSV FuzzIDX
 #
-# Inputs found are added to .build-fuzz-artifacts/corpus/<target>/ (the checked-in seeds in
+# AddressSanitizer and LeakSanitizer watch every run; -timeout=10 -rss_limit_mb=2048 make a hang or a
+# runaway allocation a finding too. Inputs found are added to .build-fuzz-artifacts/corpus/<target>/ (the checked-in seeds in
 # Tests/Fuzz/Corpus/<target>/ are only read); crashes, timeouts and out-of-memory inputs are written
 # to .build-fuzz-artifacts/<target>/, and each run's log to .build-fuzz-artifacts/<target>.log.
 # Exits non-zero when any target found a problem. Re-run a crash: .build-fuzz/release/<target> FILE
@@ -42,10 +43,10 @@ corpus_name() {
 run_one() {
     local target="$1" name; name="$(corpus_name "$target")"
     mkdir -p "$artifacts/$target" "$artifacts/corpus/$name"
-    # -detect_leaks=0: a process-wide cache the Swift runtime or Foundation keeps is not a leak of ours.
+    # LeakSanitizer is on (libFuzzer's default): an input whose run leaks stops the fuzzer like a crash.
     "$scratch/release/$target" "$artifacts/corpus/$name" "Tests/Fuzz/Corpus/$name" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
-        -max_len="$(max_len "$target")" -detect_leaks=0 -print_final_stats=1 \
+        -max_len="$(max_len "$target")" -print_final_stats=1 \
         -artifact_prefix="$artifacts/$target/" > "$artifacts/$target.log" 2>&1
 }
 
@@ -55,7 +56,7 @@ names=()
 for target in "${targets[@]}"; do
     run_one "$target" & pids+=($!); names+=("$target")
     if [ ${#pids[@]} -ge "$jobs" ]; then
-        wait "${pids[0]}" || { echo "$target: see $artifacts/${names[0]}.log"; status=1; }
+        wait "${pids[0]}" || { echo "${names[0]}: see $artifacts/${names[0]}.log"; status=1; }
         pids=("${pids[@]:1}"); names=("${names[@]:1}")
     fi
 done
@@ -69,9 +70,9 @@ for target in "${targets[@]}"; do
     runs="$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | awk '{print $2}' | tail -1)"
     secs="$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | awk '{print $5}' | tail -1)"
     corpus="$(ls "$artifacts/corpus/$(corpus_name "$target")" | wc -l)"
-    crashes="$(ls "$artifacts/$target" | grep -c '^crash-' || true)"
+    crashes="$(ls "$artifacts/$target" | grep -c -E '^(crash|leak)-' || true)"
     timeouts="$(ls "$artifacts/$target" | grep -c '^timeout-' || true)"
     ooms="$(ls "$artifacts/$target" | grep -c '^oom-' || true)"
-    echo "$target: ${runs:-?} executions in ${secs:-?} s, corpus $corpus, crashes $crashes, timeouts $timeouts, out-of-memory $ooms"
+    echo "$target: ${runs:-?} executions in ${secs:-?} s, corpus $corpus, crashes or leaks $crashes, timeouts $timeouts, out-of-memory $ooms"
 done
 exit "$status"
