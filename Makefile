@@ -7,7 +7,7 @@ MNIST ?= $(or $(GRADFLOW_MNIST),../shared/datasets/mnist)
 BENCH_VENV ?= $(abspath ../.venv-bench)
 BENCH_PYTHON = $(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,python3)
 
-.PHONY: build test test-debug demo bench bench-compare clean
+.PHONY: build test test-debug demo bench bench-compare fuzz sanitize clean
 
 build:
 	$(SWIFT) build -c release
@@ -43,5 +43,14 @@ bench-compare:
 	fi
 	GRADFLOW_MNIST=$(MNIST) .build/release/GradFlowBench --reference .build/reference.jsonl
 
+# libFuzzer targets (graph files, CSV, IDX, safetensors) over their seed corpora, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/run-fuzzers.sh
+
+# The test suite under AddressSanitizer, then ThreadSanitizer (debug builds in .build-asan, .build-tsan).
+sanitize:
+	Tests/Fuzz/run-sanitizers.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-fuzz-artifacts .build-asan .build-tsan
