@@ -79,6 +79,21 @@ final class ResourceLimitsTests: XCTestCase {
         }
     }
 
+    func testGraphFileLoad_endlessFile_isRefusedAfterTheSizeLimit() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/zero") else { throw XCTSkip("no /dev/zero") }
+        XCTAssertThrowsError(try GraphFile.load(path: "/dev/zero")) { error in
+            XCTAssertEqual((error as? GraphFileError)?.message, "the file is larger than \(GraphFile.maximumFileSize) bytes, the limit for graph files")
+        }
+    }
+
+    func testGraphFileLoad_missingFile_isReportedAtTheStart() {
+        XCTAssertThrowsError(try GraphFile.load(path: "/nonexistent/gradflow.graph")) { error in
+            guard let error = error as? GraphFileError, case .runtime(let detail) = error.kind else { return XCTFail("\(error)") }
+            XCTAssertTrue(detail.hasPrefix("cannot read the file"), detail)
+            XCTAssertEqual(error.location, SourceLocation(file: "/nonexistent/gradflow.graph", line: 1, column: 1))
+        }
+    }
+
     // MARK: safetensors
 
     /// A safetensors file with `header` (padded to 8 bytes) and `dataBytes` zero bytes of data.

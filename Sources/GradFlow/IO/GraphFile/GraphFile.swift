@@ -65,11 +65,17 @@ public final class GraphFile {
         let name = path
         let start = SourceLocation(file: name, line: 1, column: 1)
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        do {
+            // At most one byte more than allowed, so a larger file (or an endless one such as
+            // /dev/zero) is refused without being read whole.
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
+        } catch {
             throw GraphFileError(.runtime("cannot read the file: \(error.localizedDescription)"), at: start)
         }
         guard data.count <= maximumFileSize else {
-            throw GraphFileError(.runtime("the file is \(data.count) bytes; graph files are limited to \(maximumFileSize)"), at: start)
+            throw GraphFileError(.runtime("the file is larger than \(maximumFileSize) bytes, the limit for graph files"), at: start)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw GraphFileError(.runtime("the file is not UTF-8 text"), at: start)
