@@ -1,7 +1,7 @@
 # GradFlow: the two commands after cloning are `make demo` and `make test`.
 SWIFT ?= swift
 # Numeric code is slow in debug builds, so the tests run optimised (with testability for @testable).
-RELEASE_TEST_FLAGS = -c release -Xswiftc -enable-testing
+RELEASE_TEST_FLAGS = -c release -Xswiftc -enable-testing --disable-swift-testing
 MNIST ?= $(or $(GRADFLOW_MNIST),../shared/datasets/mnist)
 # The Python environment of the reference benchmarks (PyTorch, numpy); see ../shared/bench/README.md.
 BENCH_VENV ?= $(abspath ../.venv-bench)
@@ -16,7 +16,7 @@ test:
 	$(SWIFT) test $(RELEASE_TEST_FLAGS)
 
 test-debug:
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 # The seeds' three networks in Swift, then two graph files (a classifier and a non-chain DAG).
 demo: build
