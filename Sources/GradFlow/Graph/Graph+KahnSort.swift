@@ -9,7 +9,7 @@ extension Graph {
         var index: [ObjectIdentifier: Int] = [:]
         for (position, node) in reachable.enumerated() { index[ObjectIdentifier(node)] = position }
 
-        var inDegree = reachable.map(\.inboundNodes.count)
+        let inDegree = reachable.map(\.inboundNodes.count)
         var consumers = [[Int]](repeating: [], count: reachable.count)
         for (position, node) in reachable.enumerated() {
             for inbound in node.inboundNodes {
@@ -17,16 +17,7 @@ extension Graph {
             }
         }
 
-        var queue = reachable.indices.filter { inDegree[$0] == 0 }
-        var head = 0
-        while head < queue.count {
-            let current = queue[head]
-            head += 1
-            for consumer in consumers[current] {
-                inDegree[consumer] -= 1
-                if inDegree[consumer] == 0 { queue.append(consumer) }
-            }
-        }
+        let queue = KahnAlgorithm.order(inDegrees: inDegree, consumers: consumers)
         guard queue.count == reachable.count else {
             let ordered = Set(queue)
             let stuck = reachable.indices.filter { !ordered.contains($0) }.map { reachable[$0] }

@@ -20,17 +20,7 @@ extension GraphBuilder {
                 }
             }
         }
-        var inDegree = dependencies.map(\.count)
-        var queue = inDegree.indices.filter { inDegree[$0] == 0 }
-        var head = 0
-        while head < queue.count {
-            let current = queue[head]
-            head += 1
-            for consumer in consumers[current] {
-                inDegree[consumer] -= 1
-                if inDegree[consumer] == 0 { queue.append(consumer) }
-            }
-        }
+        let queue = KahnAlgorithm.order(inDegrees: dependencies.map(\.count), consumers: consumers)
         guard queue.count == assignments.count else {
             let cycle = GraphBuilder.cycle(among: Set(assignments.indices).subtracting(queue), dependencies: dependencies)
             let first = cycle.min() ?? 0
