@@ -14,16 +14,10 @@ public final class Add: Node {
     public override var kind: String { "add" }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
-        guard let shape = BroadcastPlan.shape(inputShapes[0], inputShapes[1]), shape.hasPositiveSizes else {
-            throw GraphError.shapeMismatch(node: name, detail:
-                "add needs operands that broadcast together; got \(inputShapes[0].text) and \(inputShapes[1].text)")
-        }
-        return shape
+        try BroadcastPlan.outputShape(of: self, operation: "add", inputShapes)
     }
 
-    public override func planScratchBuffers() {
-        plan = BroadcastPlan(result: value.shape, inboundNodes[0].value.shape, inboundNodes[1].value.shape)
-    }
+    public override func planScratchBuffers() { plan = BroadcastPlan(for: self) }
 
     public override func forward() throws {
         inboundNodes[0].value.withReadPointer { a in inboundNodes[1].value.withReadPointer { b in

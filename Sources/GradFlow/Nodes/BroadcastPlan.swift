@@ -41,6 +41,22 @@ struct BroadcastPlan {
         }
     }
 
+    /// The plan for a binary node's two operands, from their planned values (call in
+    /// `planScratchBuffers()`, once the output buffer has its concrete shape).
+    init(for node: Node) {
+        self.init(result: node.value.shape, node.inboundNodes[0].value.shape, node.inboundNodes[1].value.shape)
+    }
+
+    /// The output shape of a broadcasting binary node (`Add`, `Multiply`).
+    /// - Throws: `GraphError.shapeMismatch` naming the node, its operation and both shapes.
+    static func outputShape(of node: Node, operation: String, _ shapes: [SymbolicShape]) throws -> SymbolicShape {
+        guard let shape = BroadcastPlan.shape(shapes[0], shapes[1]), shape.hasPositiveSizes else {
+            throw GraphError.shapeMismatch(node: node.name, detail:
+                "\(operation) needs operands that broadcast together; got \(shapes[0].text) and \(shapes[1].text)")
+        }
+        return shape
+    }
+
     /// The broadcast of two declared shapes, or nil when they cannot broadcast. A `.batch` axis
     /// against a fixed size other than 1 is accepted here and checked again with the real batch size.
     static func shape(_ a: SymbolicShape, _ b: SymbolicShape) -> SymbolicShape? {
