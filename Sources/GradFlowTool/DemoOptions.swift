@@ -64,8 +64,7 @@ struct DemoOptions {
         while index < arguments.count {
             let flag = arguments[index]
             guard DemoOptions.flags.contains(flag) else {
-                let guess = DemoOptions.flags.min { editDistance($0, flag) < editDistance($1, flag) }
-                let hint = guess.map { editDistance($0, flag) <= 3 ? "; did you mean '\($0)'?" : "" } ?? ""
+                let hint = Suggestion.nearest(to: flag, in: DemoOptions.flags).map { "; did you mean '\($0)'?" } ?? ""
                 throw UsageError(description: "unknown option '\(flag)'\(hint) (options: \(DemoOptions.flags.joined(separator: ", ")))")
             }
             guard index + 1 < arguments.count else { throw UsageError(description: "option '\(flag)' needs a value") }
@@ -104,18 +103,4 @@ struct DemoOptions {
         guard let number, number >= 1 else { throw UsageError(description: "\(flag) expects a whole number ≥ 1, got '\(text)'") }
         return number
     }
-}
-
-/// The Levenshtein distance between two strings (for "did you mean …?").
-func editDistance(_ a: String, _ b: String) -> Int {
-    let (a, b) = (Array(a), Array(b))
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where i <= a.count {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where j <= b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -60,8 +60,7 @@ guard let name = arguments.first else {
 arguments.removeFirst()
 guard let demo = demos[name] else {
     let names = demos.keys.sorted()
-    let guess = names.min { editDistance($0, name) < editDistance($1, name) }
-    let hint = guess.map { editDistance($0, name) <= 2 ? "; did you mean '\($0)'?" : "" } ?? ""
+    let hint = Suggestion.nearest(to: name, in: names).map { "; did you mean '\($0)'?" } ?? ""
     fail("unknown demo '\(name)'\(hint) (demos: \(names.joined(separator: ", ")))", code: 2)
 }
 let options: DemoOptions

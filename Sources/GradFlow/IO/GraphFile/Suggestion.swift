@@ -1,8 +1,8 @@
 /// "Did you mean …?" for near misses: the closest candidate by Levenshtein edit distance.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate nearest to `word`, if it is within roughly a third of the word's length
     /// (at least 1, at most 3 edits); ties go to the first candidate in order.
-    static func nearest(to word: String, in candidates: [String]) -> String? {
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
         let limit = min(3, max(1, word.count / 3))
         var best: (candidate: String, distance: Int)?
         for candidate in candidates where candidate != word {
