@@ -23,6 +23,14 @@ extension Graph {
         return loss.value.scalars[0]
     }
 
+    /// A forward pass over the nodes the loss depends on, without the backward pass (finite
+    /// differences). - Returns: the loss. - Throws: like `forward(feed:)`; `GraphError.noLoss`.
+    func forwardToLoss() throws -> Float {
+        guard let loss else { throw GraphError.noLoss }
+        try run(lossOrder)
+        return loss.value.scalars[0]
+    }
+
     /// Forward-only inference: computes `output` from the given feeds, evaluating only the nodes it
     /// needs (so labels need not be fed to get predictions).
     /// - Returns: a copy of `output`'s value.

@@ -34,22 +34,13 @@ public enum Checkpoint {
         }
     }
 
-    /// Writes `tensors` and `metadata` to `path` atomically: to `path.tmp-<pid>` first, then renamed
-    /// over `path`, so a reader never sees a half-written file.
+    /// Writes `tensors` and `metadata` to `path` atomically (`AtomicFile`): to `path.tmp-<pid>`
+    /// first, flushed, then renamed over `path`, so a reader never sees a half-written file; stale
+    /// temporary files of crashed earlier writers of `path` are removed.
     /// - Throws: `CheckpointError.reservedName` for a tensor named `__metadata__`, `.unwritable`.
     public static func write(tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws(CheckpointError) {
         let bytes = try encode(Contents(tensors: tensors, metadata: metadata))
-        let temporary = "\(path).tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            throw .unwritable(file: path, reason: error.localizedDescription)
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            _ = unlink(temporary)
-            throw .unwritable(file: path, reason: reason)
-        }
+        do { try AtomicFile.write(bytes, to: path) } catch { throw .unwritable(file: path, reason: error.reason) }
     }
 
     /// Reads every tensor of a safetensors file.

@@ -16,7 +16,7 @@
 ///   `0x…,0x…,0x…,0x…` (16 hex digits each);
 /// - `trainer.examples`, `trainer.batch_size`, `trainer.shuffle`, `trainer.drop_last`,
 ///   `trainer.shuffle_seed`: the settings a resumed `fit` must repeat;
-/// - `guard.average`, `guard.best`, `guard.count`: the divergence check's smoothed loss;
+/// - `guard.average`, `guard.best`, `guard.count`, `guard.first`: the divergence check's smoothed loss;
 /// - `dropout.<node>.generator`: each `Dropout` node's four generator words;
 /// - `history.metric` (a `Metric` raw value, when there is one), `history.epoch_seconds`
 ///   (comma-separated);
@@ -70,7 +70,7 @@ public enum TrainingCheckpoint {
             ("trainer.shuffle", String(progress.shuffle)), ("trainer.drop_last", String(progress.dropLast)),
             ("trainer.shuffle_seed", String(progress.shuffleSeed)),
             ("guard.average", progress.smoother.average.description), ("guard.best", progress.smoother.best.description),
-            ("guard.count", String(progress.smoother.count)),
+            ("guard.count", String(progress.smoother.count)), ("guard.first", progress.smoother.first.description),
             ("history.epoch_seconds", history.epochSeconds.map(\.description).joined(separator: ",")),
         ]
         for (key, value) in entries { metadata[key] = value }
@@ -100,8 +100,11 @@ public enum TrainingCheckpoint {
         progress.step = try fields.value("trainer.step")
         progress.epochLossSum = try fields.value("trainer.epoch_loss_sum")
         progress.epochGenerator = try fields.generator("trainer.shuffle_generator")
+        // `guard.first` came with the floored divergence rule; a checkpoint without it resumes with
+        // the absolute floor alone.
+        let first: Double = contents.metadata["guard.first"] == nil ? 0 : try fields.value("guard.first")
         progress.smoother = LossSmoother(average: try fields.value("guard.average"), best: try fields.value("guard.best"),
-                                         count: try fields.value("guard.count"))
+                                         count: try fields.value("guard.count"), first: first)
         var parameters: [String: Tensor] = [:]
         var optimizer = OptimizerState()
         var history = History()

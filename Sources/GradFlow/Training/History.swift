@@ -31,11 +31,12 @@ public struct History: Equatable, Sendable {
     }
 }
 
-/// `value` with exactly `decimals` digits after the point (no Foundation formatting needed).
+/// `value` with exactly `decimals` digits after the point (no Foundation formatting needed);
+/// a value too large for that (|value| · 10^decimals ≥ 2⁵³) or not finite is printed as Swift prints it.
 func fixed(_ value: Float, _ decimals: Int) -> String {
-    guard value.isFinite else { return String(value) }
     var scale = 1.0
     for _ in 0..<decimals { scale *= 10 }
+    guard value.isFinite, abs(Double(value) * scale) < 9_007_199_254_740_992 else { return String(value) }
     let rounded = (Double(value) * scale).rounded()
     let negative = rounded < 0
     let digits = String(Int64(abs(rounded)))

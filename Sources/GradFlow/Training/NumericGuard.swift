@@ -17,7 +17,9 @@
 /// - Divergence: the step losses are smoothed (a bias-corrected exponential moving average,
 ///   β = 0.98, as fastai's learning-rate finder does, so one hard batch does not count); when the
 ///   smoothed loss exceeds `divergenceFactor` × its best so far, training stops before that step's
-///   update with `TrainerError.diverged`, which suggests a smaller learning rate.
+///   update with `TrainerError.diverged`, which suggests a smaller learning rate. The best is
+///   floored (see `LossSmoother.floor`) so that a loss that has fallen to float noise near zero
+///   and wobbles there by orders of magnitude is not taken for divergence.
 ///
 /// The checks read buffers the step already wrote and allocate nothing.
 public struct NumericGuards: Equatable, Sendable {
@@ -49,24 +51,36 @@ public struct NumericGuards: Equatable, Sendable {
 }
 
 /// The running state of the divergence check: a bias-corrected exponential moving average of the
-/// step losses and the best value it has had. Saved in training checkpoints, so a resumed run stops
-/// exactly where an uninterrupted one would.
+/// step losses, the best value it has had, and the first loss. Saved in training checkpoints, so a
+/// resumed run stops exactly where an uninterrupted one would.
+///
+/// The run has diverged when the smoothed loss exceeds `factor × max(best, floor)`, with
+/// `floor = max(first / factor, 10⁻⁷)`. While the best stays above `first / factor` this is the plain
+/// "`factor` × the best" rule, so a run that blows up from the start is stopped at the same step as
+/// without the floor. Once a model has fitted its data (the best a hundredth of the first loss or
+/// less), the loss must climb back above where training started to count as divergence: a loss
+/// moving between 10⁻¹⁰ and 10⁻⁸ is float noise, not a learning rate that is too large. The absolute
+/// 10⁻⁷ (about float32's relative precision) covers a run that starts from fitted weights.
 public struct LossSmoother: Equatable, Sendable {
     /// The smoothing factor β of the moving average.
     public static let beta = 0.98
+    /// The smallest floor on the best loss (float32's precision, as a loss).
+    public static let absoluteFloor = 1e-7
     /// The raw (not yet bias-corrected) moving average.
     public var average: Double = 0
     /// The lowest smoothed loss so far (+∞ before the first step).
     public var best: Double = .infinity
     /// The number of losses averaged.
     public var count: Int = 0
+    /// The first loss observed (0 before the first step).
+    public var first: Double = 0
 
     /// Creates an empty smoother.
     public init() {}
 
     /// Creates a smoother with saved state.
-    public init(average: Double, best: Double, count: Int) {
-        (self.average, self.best, self.count) = (average, best, count)
+    public init(average: Double, best: Double, count: Int, first: Double = 0) {
+        (self.average, self.best, self.count, self.first) = (average, best, count, first)
     }
 
     /// The bias-corrected average `average / (1 − βᵗ)` (0 before the first loss).
@@ -74,14 +88,19 @@ public struct LossSmoother: Equatable, Sendable {
         count == 0 ? 0 : average / (1 - power(LossSmoother.beta, count))
     }
 
-    /// Adds one step's loss; returns the smoothed loss when it exceeds `factor` × the best so far
+    /// The value the best is floored at for `factor`: `max(first / factor, 10⁻⁷)`.
+    public func floor(factor: Float) -> Double {
+        max(first / Double(factor), LossSmoother.absoluteFloor)
+    }
+
+    /// Adds one step's loss; returns the smoothed loss when it exceeds `factor × max(best, floor)`
     /// (the best is then left as it was), nil otherwise.
     mutating func observe(_ loss: Float, factor: Float) -> Double? {
+        if count == 0 { first = Double(loss) }
         average = LossSmoother.beta * average + (1 - LossSmoother.beta) * Double(loss)
         count += 1
         let current = smoothed
-        // A floor on the best, so a loss that reached (almost) zero and wobbles is not "divergence".
-        if count > 1, current > Double(factor) * max(best, 1e-12) { return current }
+        if count > 1, current > Double(factor) * max(best, floor(factor: factor)) { return current }
         best = min(best, current)
         return nil
     }

@@ -33,6 +33,8 @@ public final class Trainer {
     /// Called after each epoch with the 1-based epoch number and the history so far (e.g. to adjust a
     /// learning rate or stop early by throwing).
     public var epochEnded: ((_ epoch: Int, _ history: History) throws -> Void)?
+    /// Called after each training step's update with that step's loss (e.g. to record step losses).
+    public var stepEnded: ((_ loss: Float) -> Void)?
 
     /// The NaN/infinity and divergence checks made after each step (`.default`: on).
     public var guards: NumericGuards
@@ -160,6 +162,7 @@ public final class Trainer {
             progress.batchesInEpoch += 1
             progress.epochLossSum += Double(loss)
             progress.smoother = smoother
+            stepEnded?(loss)
             let done = progress.batchesInEpoch
             if let bar, bar.shouldRedraw(at: done) {
                 log.drawProgress(bar.line(step: done, loss: Float(progress.epochLossSum / Double(done))))
@@ -180,8 +183,9 @@ public final class Trainer {
         }
         var smoother = progress.smoother
         if let factor = guards.divergenceFactor, let smoothed = smoother.observe(loss, factor: factor) {
+            let reference = max(progress.smoother.best, progress.smoother.floor(factor: factor))
             throw .diverged(step: progress.step + 1, epoch: epoch, smoothedLoss: Float(smoothed),
-                            bestLoss: Float(progress.smoother.best), factor: factor, learningRate: optimizer.learningRate)
+                            bestLoss: Float(reference), factor: factor, learningRate: optimizer.learningRate)
         }
         return smoother
     }

@@ -3,16 +3,22 @@ import GradFlow
 /// `gradflow check FILE`: shapes and a finite-difference gradient check of the whole graph.
 enum CheckCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["seed"], command: "check")
+        let options = try CommandOptions(arguments, accepted: ["seed", "sample"], flags: ["all"], command: "check")
         let path = try options.graphFile("check")
         let file = try GraphFile.load(path: path)
         let seed = UInt64(try options.integer("seed", minimum: 0) ?? 0)
+        if options.flags.contains("all"), options.values["sample"] != nil {
+            throw CommandError.usage("'check' takes --all or --sample N, not both")
+        }
+        let coverage: GradientCheck.Coverage = options.flags.contains("all") ? .all
+            : try options.integer("sample").map { .sampled($0) } ?? GradientCheck.defaultCoverage
         let report: GradientCheckReport
-        do { report = try GradientCheckReport(graph: file.graph, batchSize: 3, seed: seed) } catch {
+        do { report = try GradientCheckReport(graph: file.graph, batchSize: 3, seed: seed, coverage: coverage) } catch {
             throw GraphFileError(.runtime("the gradient check could not run: \(error)"), at: file.location(of: file.loss))
         }
         print("\(path): \(file.graph.nodes.count) nodes, \(file.parameters.count) parameters, loss '\(file.loss.name)', output '\(file.output.name)'")
         print(report.text, terminator: "")
+        print(report.coverageText)
         guard report.passed else {
             throw CommandError.runtime("gradient check FAILED: an analytic gradient differs from finite differences by \(report.tolerance) or more")
         }

@@ -26,10 +26,15 @@ enum GradFlowHelp {
         switch topic {
         case "check":
             return """
-                usage: gradflow check FILE [--seed S]
+                usage: gradflow check FILE [--seed S] [--sample N | --all]
                 Parses FILE, infers every shape, and compares the analytic gradient of every parameter with
                 central finite differences on a random batch of 3. Prints one row per node (name, op, shape,
-                max relative error for parameters). Exit 1 if any parameter's error is 2e-2 or more.
+                max relative error for parameters) and how many entries were checked. Exit 1 if any
+                parameter's error is 2e-2 or more.
+                By default at most 384 perturbations are made (up to 64 random entries of each parameter;
+                in a graph with more than 384 parameters, one random entry of each, perturbed in groups
+                along random directions), so the check's time grows linearly with the graph. --sample N
+                sets that budget; --all perturbs every entry of every parameter (slow for big graphs).
                 """
         case "train":
             return """

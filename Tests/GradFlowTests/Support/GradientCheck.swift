@@ -1,13 +1,14 @@
 import XCTest
 import GradFlow
 
-/// Checks a node's backward pass against central finite differences.
+/// Checks a node's backward pass against central finite differences, with the library's
+/// `GradientCheck` (the checker behind `gradflow check`) on every entry.
 ///
 /// `makeOutput` builds the node under test from parameters holding `values` (every operand that
 /// should receive a gradient is a `Parameter`); `feeds` gives non-differentiable inputs such as
-/// labels. The output is reduced to a scalar with fixed random weights, the analytic gradient of
-/// every parameter is compared with `(L(θ+h) − L(θ−h)) / 2h`, and the check passes when
-/// `‖analytic − numeric‖ / (‖analytic‖ + ‖numeric‖) < tolerance` for each parameter.
+/// labels. The output is reduced to a scalar with fixed random weights, and every entry of every
+/// parameter is perturbed; the check passes when `GradientCheck`'s error measure
+/// (`max |analytic − numeric| / max(max |analytic|, max |numeric|)`) is below `tolerance` for each.
 func assertGradientMatchesNumerical(
     values: [Tensor],
     feeds: [Input: Tensor] = [:],
@@ -25,33 +26,14 @@ func assertGradientMatchesNumerical(
     try probe.forward(feed: feeds)
     let weights = output.shape.isEmpty ? Tensor(1) : Tensor.randomUniform(output.value.shape, lower: -1, upper: 1, using: &rng)
     let graph = try Graph(loss: WeightedSum(output, weights: weights))
-
-    try graph.forwardAndBackward(feed: feeds)
-    let analytic = parameters.map(\.gradient)
-    for (index, parameter) in parameters.enumerated() {
-        var numeric = Tensor.zeros(parameter.value.shape)
-        for element in 0..<parameter.value.count {
-            let original = parameter.value.scalars[element]
-            parameter.value = perturbed(parameter.value, element, original + step)
-            let plus = try graph.forwardAndBackward(feed: feeds)
-            parameter.value = perturbed(parameter.value, element, original - step)
-            let minus = try graph.forwardAndBackward(feed: feeds)
-            parameter.value = perturbed(parameter.value, element, original)
-            numeric = perturbed(numeric, element, (plus - minus) / (2 * step))
-        }
-        let a = analytic[index].scalars, n = numeric.scalars
-        let difference = zip(a, n).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
-        let scale = a.map { $0 * $0 }.reduce(0, +).squareRoot() + n.map { $0 * $0 }.reduce(0, +).squareRoot()
-        if scale < 1e-6 { continue }   // both gradients zero: nothing to compare
-        XCTAssertLessThan(difference / scale, tolerance,
-                          "operand \(index): analytic \(a) vs numeric \(n)", file: file, line: line)
+    for (input, value) in feeds { input.value = value }
+    let check = try GradientCheck(graph: graph, parameters: parameters, coverage: .all, step: step, tolerance: tolerance)
+    for (index, result) in check.results.enumerated() {
+        XCTAssertLessThan(result.maximumRelativeError, tolerance,
+                          "operand \(index): analytic \(parameters[index].gradient.scalars) differs from finite differences",
+                          file: file, line: line)
+        XCTAssertEqual(result.checkedEntries, values[index].count, file: file, line: line)
     }
-}
-
-private func perturbed(_ tensor: Tensor, _ element: Int, _ value: Float) -> Tensor {
-    var scalars = tensor.scalars
-    scalars[element] = value
-    return try! Tensor(shape: tensor.shape, scalars: scalars)   // test support: same shape as before
 }
 
 /// Asserts two tensors have the same shape and elements within `accuracy`.
