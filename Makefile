@@ -29,7 +29,7 @@ demo: build
 bench:
 	GRADFLOW_MNIST=$(MNIST) $(SWIFT) run -c release GradFlowBench
 
-# The reference scripts (PyTorch, numpy) and GradFlow back to back in one run, then the ratios.
+# The reference scripts (PyTorch, numpy, pandas) and GradFlow back to back in one run, then the ratios.
 bench-compare:
 	$(SWIFT) build -c release --product GradFlowBench
 	@if $(BENCH_PYTHON) -c "import torch, numpy, threadpoolctl" 2>/dev/null; then \
@@ -38,10 +38,18 @@ bench-compare:
 	        $(BENCH_PYTHON) ../shared/bench/reference.py $(REFERENCE_FLAGS) > .build/reference.jsonl; \
 	else \
 	    echo "bench-compare: PyTorch/numpy not installed, so the reference is skipped; install it with"; \
-	    echo "  python3 -m venv ../.venv-bench && ../.venv-bench/bin/pip install 'torch==2.13.0+cpu' numpy threadpoolctl"; \
+	    echo "  python3 -m venv ../.venv-bench && ../.venv-bench/bin/pip install 'torch==2.13.0+cpu' numpy threadpoolctl pandas"; \
 	    : > .build/reference.jsonl; \
 	fi
-	GRADFLOW_MNIST=$(MNIST) .build/release/GradFlowBench --reference .build/reference.jsonl
+	.build/release/GradFlowBench --write-csv --csv-file .build/bench-table.csv
+	@if $(BENCH_PYTHON) -c "import pandas, numpy, threadpoolctl" 2>/dev/null; then \
+	    echo "reference: scripts/ref_csv.py (pandas, numpy.loadtxt) on .build/bench-table.csv"; \
+	    $(BENCH_PYTHON) scripts/ref_csv.py .build/bench-table.csv >> .build/reference.jsonl; \
+	else \
+	    echo "bench-compare: pandas not installed, so the CSV reference is skipped; install it with"; \
+	    echo "  $(BENCH_VENV)/bin/pip install pandas numpy threadpoolctl"; \
+	fi
+	GRADFLOW_MNIST=$(MNIST) .build/release/GradFlowBench --reference .build/reference.jsonl --csv-file .build/bench-table.csv
 
 # libFuzzer targets (graph files, CSV, IDX, safetensors) over their seed corpora, FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -1,10 +1,10 @@
 /// Command-line options of `GradFlowBench`.
 ///
-///     GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--only SUBSTRING] [--quick]
-///                   [--reference FILE]
+///     GradFlowBench [--json] [--filter gemm|mlp|csv|all] [--threads 1,2] [--only SUBSTRING] [--quick]
+///                   [--reference FILE] [--csv-file PATH] [--write-csv]
 struct BenchmarkOptions {
     /// Which benchmark families run.
-    enum Filter: String { case gemm, mlp, all }
+    enum Filter: String { case gemm, mlp, csv, all }
 
     /// Print JSON lines (the schema of shared/bench/README.md) instead of a table.
     var json = false
@@ -17,6 +17,10 @@ struct BenchmarkOptions {
     var only = ""
     /// JSON lines from shared/bench/reference.py to compare against (a table after the results).
     var referencePath: String?
+    /// Where the CSV benchmark's generated table is written (and read by scripts/ref_csv.py).
+    var csvPath = ".build/bench-table.csv"
+    /// Only write the CSV table and exit (so that `make bench-compare` can hand it to the reference).
+    var writeCSVOnly = false
 
     /// Timing protocol of shared/bench/ref_gemm.py: `rounds × samples` samples of ≥ `minTime` s each.
     var rounds: Int { quick ? 1 : 3 }
@@ -39,7 +43,7 @@ struct BenchmarkOptions {
             case "--quick": quick = true
             case "--filter":
                 guard let value = rest.popFirst(), let parsed = Filter(rawValue: value) else {
-                    throw UsageError(description: "--filter expects gemm, mlp or all")
+                    throw UsageError(description: "--filter expects gemm, mlp, csv or all")
                 }
                 filter = parsed
             case "--only":
@@ -48,6 +52,10 @@ struct BenchmarkOptions {
             case "--reference":
                 guard let value = rest.popFirst() else { throw UsageError(description: "--reference expects a file of JSON lines from reference.py") }
                 referencePath = value
+            case "--csv-file":
+                guard let value = rest.popFirst() else { throw UsageError(description: "--csv-file expects a path") }
+                csvPath = value
+            case "--write-csv": writeCSVOnly = true
             case "--threads":
                 let values = rest.popFirst()?.split(separator: ",").compactMap { Int($0) } ?? []
                 guard !values.isEmpty, values.allSatisfy({ $0 >= 1 }) else {
@@ -55,7 +63,7 @@ struct BenchmarkOptions {
                 }
                 threads = values
             case "-h", "--help":
-                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|all] [--threads 1,2] [--only SUBSTRING] [--quick] [--reference FILE]")
+                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|csv|all] [--threads 1,2] [--only SUBSTRING] [--quick] [--reference FILE] [--csv-file PATH] [--write-csv]")
             default:
                 throw UsageError(description: "unknown argument '\(argument)'; try --help")
             }

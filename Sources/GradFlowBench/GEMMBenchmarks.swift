@@ -131,9 +131,6 @@ private struct SplitMix64 {
     }
 }
 
-private func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-}
 
 private func format(_ value: Double) -> String {
     let tenths = Int((value * 10).rounded())

@@ -177,9 +177,6 @@ final class MLPTrainingRun {
     }
 }
 
-private func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-}
 
 private func formatted(_ value: Double, _ decimals: Int) -> String {
     String(format: "%.\(decimals)f", value)

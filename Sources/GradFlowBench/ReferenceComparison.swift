@@ -21,7 +21,7 @@ struct ReferenceRecord: Decodable {
     }
 }
 
-/// The targets of issue 6, as (bench, shape, threads, framework) → the least gradflow/reference ratio.
+/// The targets of issues 6 and 17, as (bench, shape, threads, framework) → the least gradflow/reference ratio.
 /// A nil `shape` or `threads` matches any.
 private struct Target {
     var bench: String
@@ -36,6 +36,8 @@ private struct Target {
         Target(bench: "gemm", shape: "512x512x512", threads: 2, framework: "numpy", minimumRatio: 0.8),
         Target(bench: "mlp_train", shape: "784-128-64-10/b64", threads: nil, framework: "torch-autograd", minimumRatio: 1.5),
         Target(bench: "mlp_train", shape: "784-128-64-10/b512", threads: nil, framework: "torch-autograd", minimumRatio: 1.0),
+        Target(bench: "csv_load", shape: nil, threads: 2, framework: "pandas", minimumRatio: 1.0),
+        Target(bench: "csv_load", shape: nil, threads: 1, framework: "numpy-loadtxt", minimumRatio: 5.0),
     ]
 
     func matches(_ record: BenchmarkRecord, _ framework: String) -> Bool {
@@ -91,6 +93,3 @@ private func number(_ value: Double) -> String {
     value >= 1000 ? String(format: "%.0f", value) : String(format: "%.1f", value)
 }
 
-private func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-}

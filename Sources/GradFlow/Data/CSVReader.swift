@@ -1,93 +1,75 @@
 import Foundation
+import GradFlowKernels
 
-/// Reads numeric CSV files with a header line into a `Dataset`.
+/// Reads numeric CSV files with a header line into a `Dataset`: the one CSV reader of `gradflow train`,
+/// `gradflow predict` and the Swift API.
 ///
-/// The first line names the columns; every later non-blank line is one example whose fields must all
-/// be finite numbers. The target column, chosen by name, becomes the labels (`[examples]`); every
-/// other column, in file order, a feature (`[examples, columns − 1]`).
+/// The first non-blank line names the columns; every later non-blank line is one example whose fields
+/// must all be finite numbers. The target column, chosen by name, becomes the labels (`[examples]`);
+/// every other column, in file order, a feature (`[examples, columns − 1]`).
 ///
-/// Accepted: LF, CRLF or CR line ends, a UTF-8 byte-order mark, spaces around fields, fields in
-/// double quotes (`"1.5"`, with `""` for a literal quote), blank lines (skipped). Anything else is a
-/// `DataError` naming the file, the 1-based line and, for a bad field, the 1-based column where the
-/// field starts; no input makes the reader crash.
+/// Accepted: LF, CRLF or CR line ends, a UTF-8 byte-order mark, spaces and tabs around fields, fields
+/// in double quotes (`"1.5"`; `""` is a literal quote, so such a field is not a number), blank lines
+/// (skipped). A number is what `Float(String)` accepts, converted bit for bit as it converts it
+/// (`DecimalParser`). Anything else is a `DataError` naming the file, the 1-based line and, for a bad
+/// field, the 1-based column (in characters) where the field starts; no input makes the reader crash.
+///
+/// Speed and memory: the file is mapped, not read into a `String`; the bytes are scanned in place and
+/// each number is written straight into the dataset's float storage (no `String` or `[[Float]]` per
+/// row). A file over 1 MiB is cut at line boundaries into one part per thread (`KernelThreads`, i.e.
+/// `GRADFLOW_THREADS`) that are parsed concurrently. Peak memory is the mapped file plus the float
+/// data (rows are bounded by counting line breaks before anything is parsed).
 public enum CSVReader {
+    /// Files at least this large are split across threads.
+    static let parallelThreshold = 1 << 20
+
     /// Loads `path`, taking the column named `target` as labels.
-    /// - Throws: `DataError.unreadable`, `.emptyFile`, `.noDataRows`, `.missingColumn`,
-    ///   `.wrongFieldCount` (with the line), `.notANumber` and `.unterminatedQuote` (with line and column).
-    public static func load(path: String, target: String) throws(DataError) -> Dataset {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(file: path, reason: error.localizedDescription)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .unreadable(file: path, reason: "the file is not UTF-8 text")
-        }
-        return try parse(text, target: target, file: path)
+    /// - Parameters:
+    ///   - limits: bounds the file's bytes (`maximumFileBytes`) and its fields (`maximumElements`).
+    ///   - threads: how many threads parse (default `KernelThreads.count`).
+    /// - Throws: `DataError.unreadable` (a missing file, a directory, a FIFO or a device, named as such),
+    ///   `.exceedsLimit`, `.emptyFile`, `.noDataRows`, `.missingColumn`, `.wrongFieldCount` (with the
+    ///   line), `.notANumber` and `.unterminatedQuote` (with line and column).
+    public static func load(path: String, target: String, limits: ResourceLimits = .default, threads: Int? = nil) throws(DataError) -> Dataset {
+        let file = try map(path, limits: limits)
+        let table = try CSVTable.read(file.bytes, file: path, split: .target(target), limits: limits, threads: threads ?? KernelThreads.count)
+        return Dataset(uncheckedFeatures: table.features, labels: table.labels)
+    }
+
+    /// Loads the feature columns of `path`: every column except `target` when the header has it (an
+    /// input to predict from, with or without its labels).
+    /// - Throws: as `load(path:target:limits:threads:)`.
+    public static func loadFeatures(path: String, excluding target: String?, limits: ResourceLimits = .default,
+                                    threads: Int? = nil) throws(DataError) -> Tensor {
+        let file = try map(path, limits: limits)
+        return try CSVTable.read(file.bytes, file: path, split: .featuresExcluding(target), limits: limits,
+                                 threads: threads ?? KernelThreads.count).features
     }
 
     /// Parses CSV text; `file` names the source in errors.
-    /// - Throws: as `load(path:target:)`.
-    public static func parse(_ text: String, target: String, file: String = "<csv>") throws(DataError) -> Dataset {
-        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
-        let lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        guard let headerIndex = lines.firstIndex(where: { !isBlank($0) }) else { throw .emptyFile(file: file) }
-        let header = try fields(of: lines[headerIndex], line: headerIndex + 1, file: file)
-            .map { $0.text.trimmingCharacters(in: .whitespaces) }
-        guard let targetIndex = header.firstIndex(of: target) else {
-            throw .missingColumn(file: file, column: target, available: header)
+    /// - Throws: as `load(path:target:limits:threads:)`.
+    public static func parse(_ text: String, target: String, file: String = "<csv>", limits: ResourceLimits = .default) throws(DataError) -> Dataset {
+        var text = text
+        let result: Result<CSVTable, DataError> = text.withUTF8 { bytes in
+            do throws(DataError) {
+                return .success(try CSVTable.read(UnsafeRawBufferPointer(bytes), file: file, split: .target(target), limits: limits, threads: 1))
+            } catch { return .failure(error) }
         }
-        var features: [Float] = []
-        var labels: [Float] = []
-        for index in lines.indices where index > headerIndex && !isBlank(lines[index]) {
-            let row = try fields(of: lines[index], line: index + 1, file: file)
-            guard row.count == header.count else {
-                throw .wrongFieldCount(file: file, line: index + 1, expected: header.count, found: row.count)
-            }
-            for (position, field) in row.enumerated() {
-                let trimmed = field.text.trimmingCharacters(in: .whitespaces)
-                guard let number = Float(trimmed), number.isFinite else {
-                    throw .notANumber(file: file, line: index + 1, column: field.column, field: trimmed)
-                }
-                if position == targetIndex { labels.append(number) } else { features.append(number) }
-            }
-        }
-        guard !labels.isEmpty else { throw .noDataRows(file: file) }
-        return Dataset(uncheckedFeatures: Tensor(unchecked: [labels.count, header.count - 1], features),
-                       labels: Tensor(unchecked: [labels.count], labels))
+        let table = try result.get()
+        return Dataset(uncheckedFeatures: table.features, labels: table.labels)
     }
 
-    private static func isBlank(_ line: Substring) -> Bool {
-        line.allSatisfy { $0 == " " || $0 == "\t" }
+    /// Parses CSV bytes (e.g. a fuzzer's input, or a file read by other means).
+    /// - Throws: as `load(path:target:limits:threads:)`.
+    public static func parse(bytes: UnsafeRawBufferPointer, target: String, file: String = "<csv>",
+                             limits: ResourceLimits = .default, threads: Int = 1) throws(DataError) -> Dataset {
+        let table = try CSVTable.read(bytes, file: file, split: .target(target), limits: limits, threads: threads)
+        return Dataset(uncheckedFeatures: table.features, labels: table.labels)
     }
 
-    /// Splits one line into fields with their 1-based starting columns. A field that begins with a
-    /// double quote (after optional spaces) runs to the matching quote; `""` inside is one quote.
-    private static func fields(of line: Substring, line number: Int, file: String) throws(DataError)
-        -> [(text: String, column: Int)] {
-        var result: [(String, Int)] = []
-        var current = ""
-        var start = 1
-        var quoteColumn: Int?          // where the open quote is, while inside one
-        var afterQuote = false         // the previous character closed a quote (or was one of `""`)
-        for (offset, character) in line.enumerated() {
-            let column = offset + 1
-            if quoteColumn != nil {
-                if character == "\"" { quoteColumn = nil; afterQuote = true } else { current.append(character) }
-                continue
-            }
-            switch character {
-            case "\"" where afterQuote:            // `""` inside a quoted field: a literal quote
-                current.append("\""); quoteColumn = column; afterQuote = false
-            case "\"" where current.allSatisfy({ $0 == " " || $0 == "\t" }):
-                quoteColumn = column
-            case ",":
-                result.append((current, start)); current = ""; start = column + 1; afterQuote = false
-            default:
-                current.append(character); afterQuote = false
-            }
+    private static func map(_ path: String, limits: ResourceLimits) throws(DataError) -> MappedFile {
+        do { return try MappedFile(path: path, maximumBytes: limits.maximumFileBytes) } catch {
+            throw error.isTooLarge ? .exceedsLimit(file: path, detail: error.reason) : .unreadable(file: path, reason: error.reason)
         }
-        if let quoteColumn { throw .unterminatedQuote(file: file, line: number, column: quoteColumn) }
-        result.append((current, start))
-        return result
     }
 }

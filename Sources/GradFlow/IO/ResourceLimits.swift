@@ -12,6 +12,9 @@
 /// | `maximumElements` | 100,000,000 (400 MB of `Float`) | one tensor: a graph file's `input`/`param`, an IDX file's data, one checkpoint tensor |
 /// | `maximumTotalElements` | 250,000,000 (1 GB of `Float`) | all of a graph file's parameters, all of a checkpoint's tensors |
 /// | `maximumHeaderBytes` | 100,000,000 (100 MB) | a safetensors file's JSON header |
+/// | `maximumFileBytes` | 4,294,967,296 (4 GiB) | a CSV file (read whole, mapped) |
+///
+/// A CSV file's fields count as one tensor: rows × columns must be within `maximumElements`.
 ///
 /// ```swift
 /// let small = ResourceLimits(maximumElements: 1_000_000, maximumTotalElements: 5_000_000)
@@ -27,17 +30,21 @@ public struct ResourceLimits: Equatable, Sendable {
     public var maximumTotalElements: Int
     /// The longest safetensors JSON header accepted, in bytes.
     public var maximumHeaderBytes: Int
+    /// The largest text data file (CSV) accepted, in bytes.
+    public var maximumFileBytes: Int
 
     /// Creates limits; the defaults are those of `ResourceLimits.default`.
     /// - Parameters:
     ///   - maximumElements: the most elements of one tensor (default 100,000,000).
     ///   - maximumTotalElements: the most elements of all of a file's tensors (default 250,000,000).
     ///   - maximumHeaderBytes: the longest safetensors header, in bytes (default 100,000,000).
+    ///   - maximumFileBytes: the largest CSV file, in bytes (default 4 GiB).
     public init(maximumElements: Int = 100_000_000, maximumTotalElements: Int = 250_000_000,
-                maximumHeaderBytes: Int = 100_000_000) {
+                maximumHeaderBytes: Int = 100_000_000, maximumFileBytes: Int = 1 << 32) {
         self.maximumElements = maximumElements
         self.maximumTotalElements = maximumTotalElements
         self.maximumHeaderBytes = maximumHeaderBytes
+        self.maximumFileBytes = maximumFileBytes
     }
 
     /// The limits the readers use unless given others.

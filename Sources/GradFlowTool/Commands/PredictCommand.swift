@@ -21,19 +21,12 @@ enum PredictCommand {
         print(csv(predictions, classify: session.file.metric == .accuracy), terminator: "")
     }
 
-    /// The feature rows of a CSV file: every column except the graph's CSV target, when present.
+    /// The feature rows of a CSV file: every column except the graph's CSV target, when present
+    /// (the same reader, quoting and line rules as training).
     private static func readFeatures(_ path: String, source: DataSource?) throws -> Tensor {
         var target: String?
         if case .csv(_, let column, _, _, _)? = source { target = column }
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw CommandError.runtime("cannot read \(path): \(error.localizedDescription)")
-        }
-        let header = text.split(whereSeparator: \.isNewline).first.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
-        if let target, header.contains(target) { return try CSVReader.parse(text, target: target, file: path).features }
-        // No target column: read every column as a feature by adding a dummy target.
-        let lines = text.split(whereSeparator: \.isNewline).enumerated().map { $0.offset == 0 ? $0.element + ",__target" : $0.element + ",0" }
-        return try CSVReader.parse(lines.joined(separator: "\n"), target: "__target", file: path).features
+        return try CSVReader.loadFeatures(path: path, excluding: target)
     }
 
     /// One line per row: for a classifier `class,p0,p1,…` (softmax of the logits), else the values.
