@@ -36,13 +36,22 @@ public enum CSVReader {
         return Dataset(uncheckedFeatures: table.features, labels: table.labels)
     }
 
-    /// Loads the feature columns of `path`: every column except `target` when the header has it (an
-    /// input to predict from, with or without its labels).
+    /// Loads `path` with several target columns: labels `[examples, targets.count]` in the order
+    /// given (multi-output regression, multi-label classification), features every other column.
     /// - Throws: as `load(path:target:limits:threads:)`.
-    public static func loadFeatures(path: String, excluding target: String?, limits: ResourceLimits = .default,
+    public static func load(path: String, targets: [String], limits: ResourceLimits = .default, threads: Int? = nil) throws(DataError) -> Dataset {
+        let file = try map(path, limits: limits)
+        let table = try CSVTable.read(file.bytes, file: path, split: .targets(targets), limits: limits, threads: threads ?? KernelThreads.count)
+        return Dataset(uncheckedFeatures: table.features, labels: table.labels)
+    }
+
+    /// Loads the feature columns of `path`: every column except the `excluding` ones the header has
+    /// (an input to predict from, with or without its labels).
+    /// - Throws: as `load(path:target:limits:threads:)`.
+    public static func loadFeatures(path: String, excluding targets: [String] = [], limits: ResourceLimits = .default,
                                     threads: Int? = nil) throws(DataError) -> Tensor {
         let file = try map(path, limits: limits)
-        return try CSVTable.read(file.bytes, file: path, split: .featuresExcluding(target), limits: limits,
+        return try CSVTable.read(file.bytes, file: path, split: .featuresExcluding(targets), limits: limits,
                                  threads: threads ?? KernelThreads.count).features
     }
 
@@ -65,6 +74,26 @@ public enum CSVReader {
                              limits: ResourceLimits = .default, threads: Int = 1) throws(DataError) -> Dataset {
         let table = try CSVTable.read(bytes, file: file, split: .target(target), limits: limits, threads: threads)
         return Dataset(uncheckedFeatures: table.features, labels: table.labels)
+    }
+
+    /// The 1-based line of data row `row` (0-based, blank lines not counted) of the CSV file at
+    /// `path`, to name the place of a value found bad after loading; nil when it has no such row.
+    public static func lineNumber(ofRow row: Int, path: String) -> Int? {
+        guard let file = try? map(path, limits: .default), let raw = file.bytes.baseAddress else { return nil }
+        let base = raw.assumingMemoryBound(to: UInt8.self), end = file.bytes.count
+        var (position, line, rowsSeen, headerSeen) = (0, 1, 0, false)
+        while position < end {
+            if !CSVRowParser.isBlankLine(base, position, end) {
+                if headerSeen {
+                    if rowsSeen == row { return line }
+                    rowsSeen += 1
+                }
+                headerSeen = true
+            }
+            position = CSVRowParser.nextLine(base, position, end)
+            line += 1
+        }
+        return nil
     }
 
     private static func map(_ path: String, limits: ResourceLimits) throws(DataError) -> MappedFile {

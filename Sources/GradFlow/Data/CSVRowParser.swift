@@ -16,18 +16,16 @@ struct CSVRowParser {
     let base: UnsafePointer<UInt8>
     let end: Int
     let columns: Int
-    /// Per column: a feature index ≥ 0, −1 for the label, −2 to skip.
+    /// Per column: a feature index ≥ 0, label k as −1 − k (k < `labelWidth`), anything lower to skip.
     let destinations: UnsafePointer<Int>
     let features: UnsafeMutablePointer<Float>
     let featureWidth: Int
     let labels: UnsafeMutablePointer<Float>?
+    let labelWidth: Int
     let file: String
 
     private static let comma: UInt8 = 44, quote: UInt8 = 34, newline: UInt8 = 10, carriageReturn: UInt8 = 13
     private static let space: UInt8 = 32, tab: UInt8 = 9
-
-    /// The longest excerpt of a bad field quoted in a message, in characters.
-    static let excerptLength = 80
 
     /// Parses the lines from `start` to `end`; the first is line `firstLine` of the file and its row,
     /// if it is not blank, is row `firstRow` of the buffers.
@@ -86,8 +84,8 @@ struct CSVRowParser {
                     let destination = destinations[column]
                     if destination >= 0 {
                         features[row * featureWidth + destination] = value
-                    } else if destination == -1 {
-                        labels?[row] = value
+                    } else if -1 - destination < labelWidth {
+                        labels?[row * labelWidth - 1 - destination] = value
                     }
                 }
                 column += 1
@@ -113,18 +111,12 @@ struct CSVRowParser {
         let fields = CSVRowParser.fieldCount(base, lineStart, CSVRowParser.lineEnd(base, lineStart, end))
         if fields != columns { return .wrongFieldCount(file: file, line: line, expected: columns, found: fields) }
         let field = String(decoding: UnsafeBufferPointer(start: base + text.0, count: text.1 - text.0), as: UTF8.self)
-        return .notANumber(file: file, line: line, column: characterColumn(lineStart, fieldStart), field: CSVRowParser.excerpt(field))
+        return .notANumber(file: file, line: line, column: characterColumn(lineStart, fieldStart), field: field.messageExcerpt)
     }
 
     /// The 1-based column, in characters, of byte `position` of the line starting at `lineStart`.
     private func characterColumn(_ lineStart: Int, _ position: Int) -> Int {
         String(decoding: UnsafeBufferPointer(start: base + lineStart, count: position - lineStart), as: UTF8.self).count + 1
-    }
-
-    /// `text` cut to `excerptLength` characters with "…" when longer, control characters shown as `\u{…}`.
-    static func excerpt(_ text: String) -> String {
-        let shown = text.count > excerptLength ? String(text.prefix(excerptLength)) + "…" : text
-        return shown.unicodeScalars.map { $0.value < 32 || $0.value == 127 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
     }
 
     @inline(__always)

@@ -9,13 +9,15 @@ struct CSVTable {
     enum Split {
         /// This column is the labels (`[rows]`); it must exist.
         case target(String)
-        /// Every column is a feature except this one, if the header has it (no labels).
-        case featuresExcluding(String?)
+        /// These columns, in this order, are the labels (`[rows, count]`); each must exist.
+        case targets([String])
+        /// Every column is a feature except these, where the header has them (no labels).
+        case featuresExcluding([String])
     }
 
     /// `[rows, feature columns]`.
     let features: Tensor
-    /// `[rows]` for `.target`, `[0]` otherwise.
+    /// `[rows]` for `.target`, `[rows, count]` for `.targets`, `[0]` otherwise.
     let labels: Tensor
 
     /// Parses `bytes`.
@@ -37,21 +39,33 @@ struct CSVTable {
         let bodyStart = CSVRowParser.nextLine(base, headerEnd, bytes.count)
         line += 1
 
-        // Where each column goes: a feature index ≥ 0, or −1 for the label.
+        // Where each column goes: a feature index ≥ 0, label k as −1 − k, or −(labelWidth + 1) to skip.
         var destinations = [Int](repeating: 0, count: header.count)
         var featureCount = 0
-        var hasLabels = false
-        let labelColumn: Int?
+        var labelColumns: [Int] = [], skipped: Set<Int> = []
         switch split {
         case .target(let name):
             guard let index = header.firstIndex(of: name) else { throw .missingColumn(file: file, column: name, available: header) }
-            labelColumn = index
-            hasLabels = true
-        case .featuresExcluding(let name):
-            labelColumn = name.flatMap { header.firstIndex(of: $0) }
+            labelColumns = [index]
+        case .targets(let names):
+            for name in names {
+                guard let index = header.firstIndex(of: name) else { throw .missingColumn(file: file, column: name, available: header) }
+                labelColumns.append(index)
+            }
+        case .featuresExcluding(let names):
+            skipped = Set(names.compactMap { header.firstIndex(of: $0) })
         }
+        let labelWidth = labelColumns.count
+        let hasLabels = labelWidth > 0
         for column in header.indices {
-            if column == labelColumn { destinations[column] = hasLabels ? -1 : -2 } else { destinations[column] = featureCount; featureCount += 1 }
+            if let k = labelColumns.firstIndex(of: column) {
+                destinations[column] = -1 - k
+            } else if skipped.contains(column) {
+                destinations[column] = -1 - labelWidth
+            } else {
+                destinations[column] = featureCount
+                featureCount += 1
+            }
         }
 
         // Cut the body into parts at line breaks and bound each part's rows by its line breaks.
@@ -85,13 +99,13 @@ struct CSVTable {
         var rows = 0
         var labelData: [Float] = []
         let featureData = [Float](unsafeUninitializedCapacity: max(rowBound * featureCount, 1)) { featureBuffer, featureInitialized in
-            labelData = [Float](unsafeUninitializedCapacity: hasLabels ? rowBound : 1) { labelBuffer, labelInitialized in
+            labelData = [Float](unsafeUninitializedCapacity: hasLabels ? rowBound * labelWidth : 1) { labelBuffer, labelInitialized in
                 destinations.withUnsafeBufferPointer { destination in
                     outcomes.withUnsafeMutableBufferPointer { results in
                         let job = CSVParseJob(base: base, bounds: bounds, firstRows: firstRows, firstLines: firstLines,
                                               columns: header.count, destinations: destination.baseAddress!,
                                               features: featureBuffer.baseAddress!, featureWidth: featureCount,
-                                              labels: hasLabels ? labelBuffer.baseAddress : nil, file: file,
+                                              labels: hasLabels ? labelBuffer.baseAddress : nil, labelWidth: labelWidth, file: file,
                                               results: results.baseAddress!)
                         parallelFor(parts, threads: threads, job)
                     }
@@ -108,19 +122,28 @@ struct CSVTable {
                         let floats = MemoryLayout<Float>.stride
                         memmove(featureBuffer.baseAddress! + rows * featureCount, featureBuffer.baseAddress! + firstRows[part] * featureCount,
                                 count * featureCount * floats)
-                        if hasLabels { memmove(labelBuffer.baseAddress! + rows, labelBuffer.baseAddress! + firstRows[part], count * floats) }
+                        if hasLabels {
+                            memmove(labelBuffer.baseAddress! + rows * labelWidth, labelBuffer.baseAddress! + firstRows[part] * labelWidth,
+                                    count * labelWidth * floats)
+                        }
                     }
                     rows += count
                 }
-                labelInitialized = hasLabels ? rows : 0
+                labelInitialized = hasLabels ? rows * labelWidth : 0
             }
             featureInitialized = failure == nil ? rows * featureCount : 0
         }
         if let failure { throw failure }
         guard rows > 0 else { throw .noDataRows(file: file) }
         return CSVTable(features: Tensor(unchecked: [rows, featureCount], featureData),
-                        labels: Tensor(unchecked: hasLabels ? [rows] : [0], labelData))
+                        labels: Tensor(unchecked: !hasLabels ? [0] : labelWidth == 1 && !isMultiTarget(split) ? [rows] : [rows, labelWidth], labelData))
     }
+}
+
+/// Whether the split asks for a label matrix (even of one column).
+private func isMultiTarget(_ split: CSVTable.Split) -> Bool {
+    if case .targets = split { return true }
+    return false
 }
 
 /// Counts the line breaks (`\n`, `\r\n` or a lone `\r`) of each part: an upper bound on its rows.
@@ -160,12 +183,13 @@ private struct CSVParseJob: ParallelJob {
     let features: UnsafeMutablePointer<Float>
     let featureWidth: Int
     let labels: UnsafeMutablePointer<Float>?
+    let labelWidth: Int
     let file: String
     let results: UnsafeMutablePointer<CSVRowParser.Outcome>
 
     func runPart(_ index: Int) {
         let parser = CSVRowParser(base: base, end: bounds[index + 1], columns: columns, destinations: destinations,
-                                  features: features, featureWidth: featureWidth, labels: labels, file: file)
+                                  features: features, featureWidth: featureWidth, labels: labels, labelWidth: labelWidth, file: file)
         results[index] = parser.parse(from: bounds[index], firstRow: firstRows[index], firstLine: firstLines[index])
     }
 }

@@ -19,6 +19,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case unterminatedQuote(file: String, line: Int, column: Int)
     /// Features and labels with different numbers of rows.
     case rowCountMismatch(features: Int, labels: Int)
+    /// An image file and its label file that hold different numbers of examples.
+    case exampleCountMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
     /// Features that are not a matrix.
     case notAMatrix(shape: [Int])
     /// A malformed binary file (IDX, …): what was expected and what was found.
@@ -37,6 +39,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidBatchSize(Int)
     /// A label that is not a class index in `0..<classCount`.
     case invalidLabel(row: Int, value: Float, classCount: Int)
+    /// A label or target in a data file that the model cannot take: the file, the 1-based line (or
+    /// the example's index, for a binary file), the value and what was expected.
+    case unusableLabel(file: String, place: String, value: Float, expected: String)
     /// A number of folds that cannot split the examples (below 2, or more folds than examples).
     case invalidFoldCount(folds: Int, examples: Int)
     /// Data whose columns do not match what a fitted transform or a metric expects.
@@ -61,6 +66,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file):\(line):\(column): the quote opened here is never closed"
         case let .rowCountMismatch(features, labels):
             return "\(features) feature rows but \(labels) labels; each example needs one of each"
+        case let .exampleCountMismatch(images, imageCount, labels, labelCount):
+            return "\(images) holds \(imageCount) images but \(labels) holds \(labelCount) labels; each image needs one label"
         case .notAMatrix(let shape): return "features must be a matrix [examples, features]; got shape \(shape)"
         case let .malformed(file, detail): return "\(file): \(detail)"
         case let .wrongFileLength(file, expected, found):
@@ -72,6 +79,8 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): expected \(expected) dimension\(expected == 1 ? "" : "s"), the header declares \(found)"
         case let .missingDataset(name, detail): return "\(name): \(detail)"
         case .invalidBatchSize(let size): return "batch size \(size) is invalid: expected at least 1"
+        case let .unusableLabel(file, place, value, expected):
+            return "\(file):\(place): the label \(value) is not \(expected)"
         case let .invalidLabel(row, value, classCount):
             return "label \(value) in row \(row) is not a class index in 0..<\(classCount)"
         case let .invalidFoldCount(folds, examples):

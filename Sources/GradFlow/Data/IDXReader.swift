@@ -27,11 +27,13 @@ public enum IDXReader {
     /// - Throws: `DataError.unreadable`, `.badMagicNumber`, `.wrongDimensionCount`, `.wrongFileLength`,
     ///   `.exceedsLimit`.
     public static func read(path: String, dimensionCount: Int? = nil, limits: ResourceLimits = .default) throws(DataError) -> Contents {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(file: path, reason: error.localizedDescription)
+        // A regular file no larger than the element bound allows (header ≤ 4 + 4·255 bytes).
+        let (bound, overflow) = limits.maximumElements.addingReportingOverflow(4 + 4 * 255)
+        let file: MappedFile
+        do { file = try MappedFile(path: path, maximumBytes: overflow ? Int.max : bound) } catch {
+            throw error.isTooLarge ? .exceedsLimit(file: path, detail: error.reason) : .unreadable(file: path, reason: error.reason)
         }
-        return try parse([UInt8](data), dimensionCount: dimensionCount, file: path, limits: limits)
+        return try parse([UInt8](file.bytes), dimensionCount: dimensionCount, file: path, limits: limits)
     }
 
     /// Parses the bytes of an IDX file; `file` names the source in errors.

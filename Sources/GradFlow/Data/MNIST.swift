@@ -59,7 +59,7 @@ public enum MNIST {
         let features = try IDXReader.loadImages(path: imagePath)
         let classes = try IDXReader.loadLabels(path: labelPath, classCount: 10)
         guard features.shape[0] == classes.shape[0] else {
-            throw .rowCountMismatch(features: features.shape[0], labels: classes.shape[0])
+            throw .exampleCountMismatch(images: imagePath, imageCount: features.shape[0], labels: labelPath, labelCount: classes.shape[0])
         }
         return Dataset(uncheckedFeatures: features, labels: classes)
     }

@@ -48,4 +48,26 @@ public struct Standardizer: Equatable, Sendable {
     public func transformFeatures(of dataset: Dataset) throws(DataError) -> Dataset {
         Dataset(uncheckedFeatures: try transform(dataset.features), labels: dataset.labels)
     }
+
+    /// A standardiser with given statistics (e.g. read back from a checkpoint).
+    /// - Precondition: `mean` and `standardDeviation` have the same length.
+    public init(mean: [Float], standardDeviation: [Float]) {
+        precondition(mean.count == standardDeviation.count, "Standardizer: \(mean.count) means for \(standardDeviation.count) deviations")
+        (self.mean, self.standardDeviation) = (mean, standardDeviation)
+    }
+
+    /// The statistics as text, `μ₀,μ₁,…;σ₀,σ₁,…`, each float in its shortest exact form (for a
+    /// checkpoint's metadata; `init(encoded:)` reads it back bit for bit).
+    public var encoded: String {
+        mean.map(\.description).joined(separator: ",") + ";" + standardDeviation.map(\.description).joined(separator: ",")
+    }
+
+    /// Reads `encoded`; nil when the text is not two equally long lists of finite numbers.
+    public init?(encoded text: String) {
+        let halves = text.split(separator: ";", omittingEmptySubsequences: false)
+        guard halves.count == 2 else { return nil }
+        let lists = halves.map { $0.split(separator: ",").map { Float($0) } }
+        guard lists[0].count == lists[1].count, lists.allSatisfy({ $0.allSatisfy { $0?.isFinite == true } }) else { return nil }
+        self.init(mean: lists[0].map { $0 ?? 0 }, standardDeviation: lists[1].map { $0 ?? 0 })
+    }
 }

@@ -57,11 +57,15 @@ public enum Checkpoint {
     ///   `.invalidHeader`, `.unsupportedDtype`, `.offsetsOutOfBounds`, `.byteCountMismatch`,
     ///   `.overlappingTensors`, `.exceedsLimit`.
     public static func readContents(from path: String, limits: ResourceLimits = .default) throws(CheckpointError) -> Contents {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw .unreadable(file: path, reason: error.localizedDescription)
+        // Checked before reading: a regular file (not a directory, FIFO or device), and no larger than
+        // the header and tensor bounds allow.
+        let (bound, overflow) = limits.maximumTotalElements.multipliedReportingOverflow(by: 4)
+        let maximumBytes = overflow ? Int.max : bound.addingReportingOverflow(limits.maximumHeaderBytes + 8).partialValue
+        let file: MappedFile
+        do { file = try MappedFile(path: path, maximumBytes: maximumBytes) } catch {
+            throw error.isTooLarge ? .exceedsLimit(file: path, detail: error.reason) : .unreadable(file: path, reason: error.reason)
         }
-        return try decode([UInt8](data), file: path, limits: limits)
+        return try decode([UInt8](file.bytes), file: path, limits: limits)
     }
 
     /// The file's bytes for `contents` (see the layout above).

@@ -25,16 +25,13 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
     case overlappingTensors(file: String, first: String, second: String)
     /// A tensor name that cannot be written (`__metadata__` is reserved by the format).
     case reservedName(String)
-    /// A tensor the model needs is not in the file.
-    case missingTensor(file: String, tensor: String)
-    /// A tensor in the file that the model does not have.
-    case unexpectedTensor(file: String, tensor: String)
-    /// A tensor whose shape differs from the model's parameter.
-    case shapeMismatch(file: String, tensor: String, expected: [Int], found: [Int])
     /// Loading into a model whose parameters do not exist yet.
     case modelNotBuilt
     /// Optimizer state in the file that does not fit the model's optimizer.
     case optimizerState(file: String, detail: String)
+    /// Parameters loaded by name that do not fit: every missing name, every tensor that names no
+    /// parameter, and every shape that differs (`name: file [a, b], model [c, d]`).
+    case parametersDoNotMatch(file: String, missing: [String], unexpected: [String], shapes: [String])
 
     public var description: String {
         switch self {
@@ -64,16 +61,16 @@ public enum CheckpointError: Error, Equatable, Sendable, CustomStringConvertible
             return "\(file): tensors '\(first)' and '\(second)' overlap in the data section"
         case .reservedName(let name):
             return "'\(name)' is reserved by the safetensors format and cannot name a tensor"
-        case let .missingTensor(file, tensor):
-            return "\(file): the model needs tensor '\(tensor)' but the file does not have it"
-        case let .unexpectedTensor(file, tensor):
-            return "\(file): the file has tensor '\(tensor)', which is not a parameter of this model"
-        case let .shapeMismatch(file, tensor, expected, found):
-            return "\(file): tensor '\(tensor)' has shape \(found) but the model's parameter has shape \(expected)"
         case .modelNotBuilt:
             return "the model has no parameters yet; call `build(inputShape:)` before loading a checkpoint"
         case let .optimizerState(file, detail):
             return "\(file): the optimizer state does not fit the optimizer: \(detail)"
+        case let .parametersDoNotMatch(file, missing, unexpected, shapes):
+            var parts: [String] = []
+            if !missing.isEmpty { parts.append("missing \(missing.map { "'\($0)'" }.joined(separator: ", "))") }
+            if !unexpected.isEmpty { parts.append("not parameters of this model: \(unexpected.map { "'\($0)'" }.joined(separator: ", "))") }
+            if !shapes.isEmpty { parts.append("other shapes: \(shapes.joined(separator: "; "))") }
+            return "\(file): the tensors do not fit the model's parameters by name: " + parts.joined(separator: "; ")
         }
     }
 }

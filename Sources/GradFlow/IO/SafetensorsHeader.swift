@@ -65,6 +65,10 @@ enum SafetensorsHeader {
         guard let dictionary = object as? [String: Any] else {
             throw .invalidHeader(file: file, detail: "the header is not a JSON object")
         }
+        // JSONSerialization keeps the last of two equal keys; a tensor named twice is refused instead.
+        if let repeated = firstRepeatedTopLevelKey(bytes) {
+            throw .invalidHeader(file: file, detail: "the header names '\(repeated)' twice; each tensor must appear once")
+        }
         var metadata: [String: String] = [:]
         var entries: [Entry] = []
         for name in dictionary.keys.sorted() {
@@ -154,5 +158,44 @@ enum SafetensorsHeader {
             }
         }
         return result
+    }
+
+    /// The first key of the top-level JSON object that appears twice (compared after decoding its
+    /// escapes), or nil. Assumes `bytes` is valid JSON (checked before).
+    static func firstRepeatedTopLevelKey(_ bytes: ArraySlice<UInt8>) -> String? {
+        var seen = Set<String>()
+        var depth = 0
+        var index = bytes.startIndex
+        var expectingKey = false
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectingKey = depth == 1 && byte == UInt8(ascii: "{")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                expectingKey = depth == 1
+            case UInt8(ascii: "\""):
+                let start = index
+                index += 1
+                while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
+                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                if expectingKey, depth == 1, index < bytes.endIndex {
+                    let raw = Data(bytes[start...index])
+                    if let key = (try? JSONSerialization.jsonObject(with: raw, options: .fragmentsAllowed)) as? String,
+                       !seen.insert(key).inserted {
+                        return key
+                    }
+                    expectingKey = false
+                }
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
     }
 }

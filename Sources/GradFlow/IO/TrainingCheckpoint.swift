@@ -95,6 +95,9 @@ public enum TrainingCheckpoint {
         var progress = TrainingProgress(examples: try fields.value("trainer.examples"), batchSize: try fields.value("trainer.batch_size"),
                                         shuffle: try fields.value("trainer.shuffle"), dropLast: try fields.value("trainer.drop_last"),
                                         shuffleSeed: try fields.value("trainer.shuffle_seed"))
+        guard progress.batchSize >= 1 else {
+            throw .invalidHeader(file: file, detail: "metadata 'trainer.batch_size' is \(progress.batchSize); a run has batches of at least 1 example")
+        }
         progress.completedEpochs = try fields.value("trainer.completed_epochs")
         progress.batchesInEpoch = try fields.value("trainer.batches_in_epoch")
         progress.step = try fields.value("trainer.step")
@@ -158,7 +161,7 @@ public enum TrainingCheckpoint {
         let file: String
 
         func malformed(_ key: String, _ value: String) -> CheckpointError {
-            .invalidHeader(file: file, detail: "metadata '\(key)' = '\(value)' is malformed")
+            .invalidHeader(file: file, detail: "metadata '\(key)' = '\(value.messageExcerpt)' is malformed")
         }
 
         func text(_ key: String) throws(CheckpointError) -> String {
@@ -168,11 +171,23 @@ public enum TrainingCheckpoint {
             return value
         }
 
+        /// The value of `key`; a negative count, or a non-finite learning rate, average or loss sum,
+        /// is refused here rather than trained with (`guard.best` may be +∞: no step yet).
         func value<T: LosslessStringConvertible>(_ key: String) throws(CheckpointError) -> T {
             let raw = try text(key)
             guard let parsed = T(raw) else { throw malformed(key, raw) }
             if let number = parsed as? Int, number < 0 { throw malformed(key, raw) }
+            if key != "guard.best" {
+                if let number = parsed as? Float, !number.isFinite { throw nonFinite(key, raw) }
+                if let number = parsed as? Double, !number.isFinite { throw nonFinite(key, raw) }
+            }
+            if key == "optimizer.learning_rate", let rate = parsed as? Float, rate < 0 { throw nonFinite(key, raw) }
             return parsed
+        }
+
+        func nonFinite(_ key: String, _ raw: String) -> CheckpointError {
+            .invalidHeader(file: file, detail: "metadata '\(key)' is \(raw.messageExcerpt), not a finite number ≥ 0; "
+                           + "the file was damaged or written by a run that overflowed, so it cannot be resumed")
         }
 
         func list(_ key: String) throws(CheckpointError) -> [Double] {

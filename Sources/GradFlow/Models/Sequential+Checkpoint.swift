@@ -32,22 +32,14 @@ extension Sequential {
     /// its shape, no unknown tensors, and the optimizer state; on any error the model and its
     /// optimizer are unchanged.
     /// - Throws: `CheckpointError` (`.modelNotBuilt`, the file errors of `Checkpoint.readContents`,
-    ///   `.missingTensor`, `.unexpectedTensor`, `.shapeMismatch`, `.optimizerState`).
+    ///   `.parametersDoNotMatch` naming every missing, unknown or mis-shaped tensor, `.optimizerState`).
     public func load(from path: String) throws {
         guard graph != nil else { throw CheckpointError.modelNotBuilt }
         let contents = try Checkpoint.readContents(from: path)
-        var remaining = contents.tensors
-        var assignments: [(Parameter, Tensor)] = []
-        for (name, parameter) in namedParameters {
-            guard let tensor = remaining.removeValue(forKey: name) else { throw CheckpointError.missingTensor(file: path, tensor: name) }
-            guard tensor.shape == parameter.value.shape else {
-                throw CheckpointError.shapeMismatch(file: path, tensor: name, expected: parameter.value.shape, found: tensor.shape)
-            }
-            assignments.append((parameter, tensor))
-        }
+        let assignments = try ParameterAssignment.plan(contents.tensors, for: namedParameters.map { ($0.0, $0.1) }, file: path,
+                                                       ignoredPrefixes: [Sequential.optimizerPrefix])
         var state = OptimizerState()
-        for (key, tensor) in remaining {
-            guard key.hasPrefix(Sequential.optimizerPrefix) else { throw CheckpointError.unexpectedTensor(file: path, tensor: key) }
+        for (key, tensor) in contents.tensors where key.hasPrefix(Sequential.optimizerPrefix) {
             state.tensors[String(key.dropFirst(Sequential.optimizerPrefix.count))] = tensor
         }
         for (key, value) in contents.metadata where key.hasPrefix(Sequential.stepPrefix) {

@@ -88,7 +88,7 @@ extension Sequential {
         var scores: [Metric: Float] = [:]
         let targets = try trainer.conformed(try dataset(x, y)).labels
         for metric in configuration?.metrics ?? [] {
-            scores[metric] = try metric.evaluate(predictions: result.predictions, targets: targets)
+            scores[metric] = try metric.evaluate(predictions: trainer.scores(result.predictions), targets: targets)
         }
         return ModelEvaluation(loss: result.loss, metrics: scores)
     }

@@ -17,7 +17,21 @@ extension Metrics {
     /// 0 for always predicting the mean ȳ, negative for worse. With constant targets the ratio is
     /// undefined; the result is then 1 if the predictions are exact and 0 otherwise (as scikit-learn).
     /// - Throws: `DataError.shapeMismatch` when the element counts differ, `.empty` for no elements.
+    /// Targets with several columns `[n, k]` (multi-output regression) give the mean of the columns'
+    /// R² (scikit-learn's `multioutput="uniform_average"`).
     public static func rSquared(predictions: Tensor, targets: Tensor) throws(DataError) -> Float {
+        if targets.rank == 2, targets.shape[1] > 1 {
+            guard predictions.shape == targets.shape else {
+                throw .shapeMismatch(operation: "rSquared", expected: targets.shape, found: predictions.shape)
+            }
+            let (rows, columns) = (targets.shape[0], targets.shape[1])
+            var sum: Float = 0
+            for column in 0..<columns {
+                let pick = { (tensor: Tensor) in Tensor(unchecked: [rows], (0..<rows).map { tensor.scalars[$0 * columns + column] }) }
+                sum += try rSquared(predictions: pick(predictions), targets: pick(targets))
+            }
+            return sum / Float(columns)
+        }
         let pairs = try elementPairs(predictions, targets, operation: "rSquared")
         let mean = pairs.reduce(0.0) { $0 + $1.1 } / Double(pairs.count)
         let residual = pairs.reduce(0.0) { $0 + ($1.1 - $1.0) * ($1.1 - $1.0) }

@@ -2,9 +2,11 @@
 /// classification (`Metrics+ConfusionMatrix.swift`), MSE, MAE and R² for regression
 /// (`Metrics+Regression.swift`).
 ///
-/// Predictions for classification are either rows of scores `[examples, classes]` (logits or
-/// probabilities; the predicted class is each row's arg-max) or class indices `[examples]`; labels
-/// are class indices `[examples]` or `[examples, 1]`.
+/// Predictions for classification are rows of scores `[examples, classes]` (logits or
+/// probabilities; the predicted class is each row's arg-max), one logit column `[examples, 1]` (a
+/// binary classifier's output, as `BinaryCrossEntropy` takes it: class 1 when the logit is > 0, i.e.
+/// probability > 0.5), or class indices `[examples]`; labels are class indices `[examples]` or
+/// `[examples, 1]` (0/1 for a binary classifier; a target probability counts as 1 when > 0.5).
 public enum Metrics {
     /// The fraction of examples whose predicted class equals the label, in `[0, 1]`.
     ///
@@ -17,6 +19,21 @@ public enum Metrics {
     public static func accuracy(predictions: Tensor, labels: Tensor) throws(DataError) -> Float {
         let (predicted, truth) = try classPairs(predictions: predictions, labels: labels, operation: "accuracy")
         return accuracy(predictedClasses: predicted, labels: truth)
+    }
+
+    /// The fraction of elements a multi-label (or binary) classifier gets right: each logit column is
+    /// its own yes/no decision, class 1 when the logit is > 0, against targets counted 1 when > 0.5.
+    ///
+    /// `binaryAccuracy = (1/(n·k)) Σᵢⱼ [(zᵢⱼ > 0) = (yᵢⱼ > 0.5)]` for logits and targets `[n, k]`
+    /// (`[n]` and `[n, 1]` are interchangeable).
+    /// - Throws: `DataError.shapeMismatch` when the element counts differ, `.empty` without examples.
+    public static func binaryAccuracy(logits: Tensor, targets: Tensor) throws(DataError) -> Float {
+        guard logits.count == targets.count, logits.shape.first == targets.shape.first else {
+            throw .shapeMismatch(operation: "binary accuracy", expected: targets.shape, found: logits.shape)
+        }
+        guard targets.count > 0 else { throw .empty(operation: "binary accuracy") }
+        let correct = zip(logits.scalars, targets.scalars).reduce(0) { $0 + (($1.0 > 0) == ($1.1 > 0.5) ? 1 : 0) }
+        return Float(correct) / Float(targets.count)
     }
 
     /// The fraction of positions where `predictedClasses` and `labels` agree (0 for empty arrays).
@@ -38,7 +55,11 @@ public enum Metrics {
             throw .shapeMismatch(operation: "\(operation) predictions", expected: [rows, -1], found: predictions.shape)
         }
         guard rows > 0 else { throw .empty(operation: operation) }
-        let predicted = predictions.rank == 2 && predictions.shape[1] > 1
+        if predictions.rank == 2, predictions.shape[1] == 1 {
+            // One logit per example: a binary classifier, thresholded at 0 (probability 0.5).
+            return (predictions.scalars.map { $0 > 0 ? 1 : 0 }, labels.scalars.map { $0 > 0.5 ? 1 : 0 })
+        }
+        let predicted = predictions.rank == 2
             ? try OneHot.decode(predictions)
             : predictions.scalars.map { Int(exactly: $0.rounded()) ?? -1 }
         let truth = labels.scalars.map { Int(exactly: $0.rounded()) ?? -1 }

@@ -31,8 +31,17 @@ extension Trainer {
             copy(prediction.value, intoRowsFrom: range.lowerBound, of: &predictions, total: set.count)
         }
         let result = predictions ?? Tensor.zeros([0])
-        let score = try metric?.evaluate(predictions: result, targets: set.labels)
+        let score = try metric?.evaluate(predictions: scores(result), targets: set.labels)
         return Evaluation(loss: Float(total / Double(max(set.count, 1))), metric: score, predictions: result)
+    }
+
+    /// What the metrics read for these predictions: the predictions themselves, except that
+    /// probabilities (the prediction node is a `Sigmoid`) become `p − 0.5`, so that a binary or
+    /// multi-label column is always read as a logit (class 1 when > 0; see `Metrics`; arg-maxes are
+    /// unchanged).
+    public func scores(_ predictions: Tensor) -> Tensor {
+        guard prediction is Sigmoid else { return predictions }
+        return predictions.map { $0 - 0.5 }
     }
 
     /// The predictions for `inputs` (`[examples, …]` fitting the features input), computed forward
@@ -40,7 +49,7 @@ extension Trainer {
     /// - Throws: `DataError.invalidBatchSize`, `TrainerError.dataShapeMismatch`, `GraphError`.
     public func predict(_ inputs: Tensor, batchSize: Int = 256) throws -> Tensor {
         setDropout(training: false)
-        let placeholderLabels = Tensor.zeros([inputs.shape.first ?? 0])
+        let placeholderLabels = Tensor.zeros([inputs.shape.first ?? 0] + Array(labels.shape.dropFirst()).resolved(batchSize: 1))
         let set = try conformed(Dataset(features: inputs, labels: placeholderLabels))
         let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)
         let order = Array(0..<set.count)

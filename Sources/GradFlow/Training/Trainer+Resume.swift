@@ -49,3 +49,14 @@ extension Trainer {
         (progress, history, pendingResume) = (state.progress, state.history, state)
     }
 }
+
+extension Trainer {
+    /// Starts from given weights: assigns the tensors of a safetensors file (a weights file or a
+    /// training checkpoint) to the graph's trainable parameters by name. Only the values change: the
+    /// optimizer state, progress and history are this trainer's (use `restore(_:)` to resume a run).
+    /// - Throws: `CheckpointError` — the file's errors, `.parametersDoNotMatch` naming every
+    ///   missing, unknown or mis-shaped tensor (then nothing is assigned).
+    public func loadParameters(from path: String) throws(CheckpointError) {
+        try ParameterAssignment.load(from: path, into: graph.trainables.map { ($0.name, $0) })
+    }
+}

@@ -39,32 +39,44 @@ enum GradFlowHelp {
         case "train":
             return """
                 usage: gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT.safetensors]
-                                           [--save-every N] [--resume CKPT.safetensors] [--no-guards] [--plot loss.svg]
+                                           [--save-every N] [--resume CKPT.safetensors | --init W.safetensors]
+                                           [--no-guards] [--plot loss.svg]
                 Trains with the file's data and train statements (options override them), printing one line
                 per epoch (and a progress bar on a terminal), then the final loss and metric on the training
                 and held-out data. --plot writes the loss curve as SVG.
                 --save writes a training checkpoint (weights, optimizer state, random generators, epoch and
                 step) at the end, and every N epochs with --save-every N; it is also a weights file for eval
                 and predict. Files are written to a temporary name and renamed, so a crash never leaves a
-                half-written checkpoint. --resume continues a run from a checkpoint exactly as if it had not
-                stopped (seed, batch size and epochs default to the checkpoint's; --epochs is the total).
+                half-written checkpoint. A checkpoint is written only once this run has completed a training
+                step: a run that fails before (no data, a shape that does not fit, a refused resume) leaves an
+                existing file byte for byte as it was, and says so.
+                --resume continues a run from a checkpoint exactly as if it had not stopped (seed, batch size
+                and epochs default to the checkpoint's; --epochs is the total); a file whose optimizer or
+                hyper-parameters changed since the checkpoint is refused, naming both. --init starts a new run
+                from the parameters of a weights file or checkpoint (by name; missing, extra and mis-shaped
+                tensors are listed).
                 Ctrl-C finishes the current step, saves a checkpoint (to --save, else FILE-stem.checkpoint.safetensors)
                 and exits with status 130, printing the command that resumes; a second Ctrl-C quits at once.
                 Numeric guards stop training at the first NaN or infinity, naming the node and step, or when the
-                smoothed loss grows 100x over its best, keeping the last good parameters; --no-guards turns
-                them off.
+                smoothed loss grows 100x over max(its best, 1% of the first loss), keeping the last good
+                parameters; --no-guards turns them off.
                 """
         case "eval":
             return """
-                usage: gradflow eval FILE --weights W.safetensors [--seed S]
-                Loads the weights into the graph and prints loss and metric on the training and held-out data.
+                usage: gradflow eval FILE --weights W.safetensors [--json] [--seed S]
+                Loads the weights into the graph and prints loss and metric on the training and held-out data;
+                --json prints one JSON object with the numbers in full precision. Accuracy of a binary
+                classifier (one logit) counts class 1 when the logit is > 0 (probability > 0.5).
                 """
         case "predict":
             return """
-                usage: gradflow predict FILE --weights W.safetensors --input data.csv [--seed S]
+                usage: gradflow predict FILE --weights W.safetensors --input data.csv [--logits] [--precision N] [--seed S]
                 Reads feature rows from a CSV file (a header line, then numbers; a column named like the file's
                 CSV target is ignored), applies the file's standardisation, and writes one CSV row of
-                predictions per input row to standard output (class and probabilities for classifiers).
+                predictions per input row to standard output: for a multi-class classifier `class,p0,p1,…`
+                (softmax), for a binary one (one logit, binary_cross_entropy) `class,probability` (the
+                sigmoid; class 1 when > 0.5), for regression the values. --logits prints the raw outputs
+                instead; numbers are in full precision unless --precision N asks for N decimals.
                 """
         case "dot":
             return "usage: gradflow dot FILE\nWrites Graphviz DOT: operations as boxes (name, op, shape), inputs blue, parameters orange.\n"

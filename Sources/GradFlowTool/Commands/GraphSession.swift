@@ -1,23 +1,30 @@
+import Foundation
 import GradFlow
 
 /// A graph file loaded with its data and a trainer: what `train`, `eval` and `predict` share.
 struct GraphSession {
     let file: GraphFile
-    let data: LoadedData
+    var data: LoadedData
     let trainer: Trainer
     let seed: UInt64
 
-    /// Loads `path`, its data source and a trainer over it.
+    /// Loads `path`, its data source (unless `loadsData` is false: `predict` with the statistics it
+    /// needs stored in the checkpoint) and a trainer over it.
     /// - Throws: `GraphFileError` (data problems are reported at the `data` statement).
-    init(path: String, seed: UInt64?, log: TrainerLog) throws {
+    init(path: String, seed: UInt64?, log: TrainerLog, loadsData: Bool = true) throws {
         file = try GraphFile.load(path: path, seed: seed)
         self.seed = file.training.seed
         guard let source = file.data else {
             throw GraphFileError(.missingStatement("the file has no 'data' statement; add one such as 'data xor' or 'data csv(\"data/iris.csv\", target: \"species\")'"),
                                  at: SourceLocation(file: file.fileName, line: 1, column: 1))
         }
-        do { data = try source.source.load(seed: self.seed) } catch {
-            throw GraphFileError(.runtime("cannot load the data: \(error)"), at: source.location)
+        if loadsData {
+            do { data = try source.source.load(seed: self.seed, labels: file.labelRule) } catch {
+                throw GraphFileError(.runtime("cannot load the data: \(error)"), at: source.location)
+            }
+        } else {
+            let none = try Dataset(features: Tensor.zeros([0, 0]), labels: Tensor.zeros([0]))
+            data = LoadedData(train: none, test: none)
         }
         let optimizer = try file.training.makeOptimizer()
         do {
@@ -28,34 +35,59 @@ struct GraphSession {
         } catch {
             throw GraphFileError(.runtime("\(error)"), at: file.location(of: file.loss))
         }
+        // The data must fit the graph's inputs: said here, naming where the data came from.
+        for (set, name) in [(data.train, "training"), (data.test, "held-out")] where loadsData {
+            do { try trainer.check(set) } catch {
+                throw GraphFileError(.runtime("the \(name) examples from \(source.source.origin) do not fit the graph: \(error)"), at: source.location)
+            }
+        }
     }
 
     /// Loss and metric on the training and held-out data, dropout off.
-    func evaluationLines() throws -> [String] {
+    func evaluations() throws -> (train: Trainer.Evaluation, test: Trainer.Evaluation) {
         file.setTraining(false)
         defer { file.setTraining(true) }
-        let metric = file.metric
-        let batch = file.training.batchSize
-        let train = try trainer.evaluate(data.train, metric: metric, batchSize: max(batch, 256))
-        let test = try trainer.evaluate(data.test, metric: metric, batchSize: max(batch, 256))
+        let batch = max(file.training.batchSize, 256)
+        return (try trainer.evaluate(data.train, metric: file.metric, batchSize: batch),
+                try trainer.evaluate(data.test, metric: file.metric, batchSize: batch))
+    }
+
+    /// `evaluations()` as two aligned lines (4 decimals).
+    func evaluationLines() throws -> [String] {
+        let (train, test) = try evaluations()
         func line(_ name: String, _ result: Trainer.Evaluation, _ count: Int) -> String {
-            "\(name): loss \(fixedText(result.loss, 4))  \(metric.shortName) \(fixedText(result.metric ?? .nan, 4))  (\(count) examples)"
+            "\(name): loss \(fixedText(result.loss, 4))  \(file.metric.shortName) \(fixedText(result.metric ?? .nan, 4))  (\(count) examples)"
         }
         return [line("train", train, data.train.count), line("test ", test, data.test.count)]
     }
 
-    /// Loads parameter values saved by `train --save`, matched by name.
-    /// - Throws: `CommandError.runtime` for a missing tensor or a shape that differs.
+    /// `evaluations()` as one JSON object, numbers in full precision (`gradflow eval --json`):
+    /// `{"graph": …, "weights": …, "metric": "accuracy", "train": {"loss": …, "accuracy": …, "examples": …}, "test": {…}}`.
+    func evaluationJSON(graph: String, weights: String) throws -> String {
+        let (train, test) = try evaluations()
+        func number(_ value: Float?) -> String { value.map { $0.isFinite ? "\($0)" : "null" } ?? "null" }
+        func part(_ result: Trainer.Evaluation, _ count: Int) -> String {
+            "{\"loss\": \(number(result.loss)), \"\(file.metric.rawValue)\": \(number(result.metric)), \"examples\": \(count)}"
+        }
+        return "{\"graph\": \(jsonString(graph)), \"weights\": \(jsonString(weights)), \"metric\": \"\(file.metric.rawValue)\", "
+            + "\"train\": \(part(train, data.train.count)), \"test\": \(part(test, data.test.count))}"
+    }
+
+    /// The metadata that lets `predict` standardise inputs without loading the training data:
+    /// the fitted feature and target scalers, when the data source standardises.
+    var scalerMetadata: [String: String] {
+        var metadata: [String: String] = [:]
+        if let scaler = data.featureScaler { metadata[GraphSession.featureScalerKey] = scaler.encoded }
+        if let scaler = data.targetScaler { metadata[GraphSession.targetScalerKey] = scaler.encoded }
+        return metadata
+    }
+    static let featureScalerKey = "gradflow.feature_scaler", targetScalerKey = "gradflow.target_scaler"
+
+    /// Loads parameter values saved by `train --save` (or any safetensors file), matched by name.
+    /// - Throws: `CommandError.runtime` naming every missing, unknown or mis-shaped tensor.
     func loadWeights(_ path: String) throws {
-        let tensors = try Checkpoint.read(from: path)
-        for parameter in file.parameters {
-            guard let tensor = tensors[parameter.name] else {
-                throw CommandError.runtime("\(path): no tensor named '\(parameter.name)' (it holds \(tensors.keys.sorted().joined(separator: ", ")))")
-            }
-            guard tensor.shape == parameter.value.shape else {
-                throw CommandError.runtime("\(path): '\(parameter.name)' has shape \(tensor.shape), but the graph declares \(parameter.value.shape)")
-            }
-            parameter.value = tensor
+        do { try ParameterAssignment.load(from: path, into: file.parameters.map { ($0.name, $0) }) } catch {
+            throw CommandError.runtime("\(error)")
         }
     }
 }
@@ -72,3 +104,18 @@ func fixedText(_ value: Float, _ decimals: Int) -> String {
 }
 
 private func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { value, _ in value * 10 } }
+
+/// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}

@@ -1,58 +1,110 @@
 import Foundation
 import GradFlow
 
-/// `gradflow predict FILE --weights W --input data.csv`: predictions as CSV on standard output.
+/// `gradflow predict FILE --weights W --input data.csv [--logits] [--precision N]`: predictions as CSV on
+/// standard output — for a classifier the class and its probabilities (softmax rows, or the sigmoid of
+/// a binary classifier's one logit), for regression the values; `--logits` prints the raw outputs.
 enum PredictCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["weights", "input", "seed"], command: "predict")
+        let options = try CommandOptions(arguments, accepted: ["weights", "input", "seed", "precision"], flags: ["logits"], command: "predict")
         let path = try options.graphFile("predict")
         guard let weights = options.values["weights"], let input = options.values["input"] else {
             throw CommandError.usage("'predict' needs --weights W.safetensors and --input data.csv")
         }
-        let session = try GraphSession(path: path, seed: try options.integer("seed", minimum: 0).map { UInt64($0) }, log: .silent)
+        let precision = try options.integer("precision", minimum: 0)
+        // The standardisation statistics come from the checkpoint (`train --save` stores them); only
+        // a file without them, whose data is standardised, makes predict load the training data.
+        let stored: [String: String]
+        do { stored = try Checkpoint.readContents(from: weights).metadata } catch { throw CommandError.runtime("\(error)") }
+        let seed = try options.integer("seed", minimum: 0).map { UInt64($0) }
+        var needsData = false
+        if case .csv(_, _, let standardize, let standardizeTarget, _)? = try GraphFile.load(path: path, seed: seed).data?.source {
+            needsData = (standardize && stored[GraphSession.featureScalerKey] == nil)
+                || (standardizeTarget && stored[GraphSession.targetScalerKey] == nil)
+        }
+        var session = try GraphSession(path: path, seed: seed, log: .silent, loadsData: needsData)
+        if !needsData {
+            session.data.featureScaler = try stored[GraphSession.featureScalerKey].map { try scaler($0, weights) }
+            session.data.targetScaler = try stored[GraphSession.targetScalerKey].map { try scaler($0, weights) }
+        }
         try session.loadWeights(weights)
         var features = try readFeatures(input, source: session.file.data?.source)
+        let width = Array(try session.file.featuresInput().shape.dropFirst()).resolved(batchSize: 1).reduce(1, *)
+        let columns = features.rank == 2 ? features.shape[1] : 0
+        guard columns == width else {
+            throw CommandError.runtime("\(input): each row has \(columns) feature column\(columns == 1 ? "" : "s"), but the graph's input "
+                                       + "'\(try session.file.featuresInput().name)' takes \(width) (\(path))")
+        }
         if let scaler = session.data.featureScaler { features = try scaler.transform(features) }
         session.file.setTraining(false)
         var predictions = try session.trainer.predict(features)
-        if let scaler = session.data.targetScaler, predictions.rank == 2, predictions.shape[1] == 1 {
+        if let scaler = session.data.targetScaler, predictions.rank == 2, predictions.shape[1] == scaler.mean.count {
             predictions = try scaler.inverseTransform(predictions)
         }
-        print(csv(predictions, classify: session.file.metric == .accuracy), terminator: "")
+        let kind: Output = options.flags.contains("logits") || !session.file.metric.isClassification ? .values
+            : session.file.output is Sigmoid ? .probability
+            : session.file.metric == .binaryAccuracy ? .binaryLogits : .logits
+        print(csv(predictions, as: kind, precision: precision), terminator: "")
+    }
+
+    private static func scaler(_ text: String, _ weights: String) throws -> Standardizer {
+        guard let scaler = Standardizer(encoded: text) else {
+            throw CommandError.runtime("\(weights): the stored standardisation statistics are malformed")
+        }
+        return scaler
+    }
+
+    /// What the prediction columns are.
+    enum Output {
+        /// Raw outputs (regression, or `--logits`).
+        case values
+        /// Classifier logits: softmax rows, or one binary logit (sigmoid).
+        case logits
+        /// Independent binary logits, one per column (multi-label `binary_cross_entropy`).
+        case binaryLogits
+        /// Columns that are already probabilities of their own (the graph ends in a sigmoid).
+        case probability
     }
 
     /// The feature rows of a CSV file: every column except the graph's CSV target, when present
     /// (the same reader, quoting and line rules as training).
     private static func readFeatures(_ path: String, source: DataSource?) throws -> Tensor {
-        var target: String?
-        if case .csv(_, let column, _, _, _)? = source { target = column }
-        return try CSVReader.loadFeatures(path: path, excluding: target)
+        var targets: [String] = []
+        if case .csv(_, let columns, _, _, _)? = source { targets = columns }
+        return try CSVReader.loadFeatures(path: path, excluding: targets)
     }
 
-    /// One line per row: for a classifier `class,p0,p1,…` (softmax of the logits), else the values.
-    static func csv(_ predictions: Tensor, classify: Bool) -> String {
+    /// One line per row: `class,p0,p1,…` for a multi-class classifier, `class,probability` for a
+    /// binary one, `class0,…,p0,…` for a multi-label one, else the values (`y0,y1,…` or `prediction`). Numbers with `precision` decimals,
+    /// or in full (Swift's shortest exact form) when nil.
+    static func csv(_ predictions: Tensor, as kind: Output, precision: Int?) -> String {
         let rows = predictions.shape.first ?? 0
-        let width = rows > 0 ? predictions.count / rows : 0
+        let width = rows > 0 ? predictions.count / rows : (predictions.shape.dropFirst().first ?? 1)
+        func number(_ value: Float) -> String { precision.map { fixedText(value, $0) } ?? "\(value)" }
         var lines: [String] = []
-        if classify && width > 1 {
-            lines.append((["class"] + (0..<width).map { "p\($0)" }).joined(separator: ","))
-        } else {
-            lines.append((0..<width).map { width == 1 ? "prediction" : "y\($0)" }.joined(separator: ","))
+        let independent = kind == .binaryLogits || kind == .probability || width == 1
+        switch kind {
+        case .values: lines.append((0..<width).map { width == 1 ? "prediction" : "y\($0)" }.joined(separator: ","))
+        case _ where width == 1: lines.append("class,probability")
+        case _ where independent: lines.append(((0..<width).map { "class\($0)" } + (0..<width).map { "p\($0)" }).joined(separator: ","))
+        default: lines.append((["class"] + (0..<width).map { "p\($0)" }).joined(separator: ","))
         }
         for row in 0..<rows {
             let values = Array(predictions.scalars[(row * width)..<((row + 1) * width)])
-            if classify && width > 1 {
+            switch kind {
+            case .values:
+                lines.append(values.map(number).joined(separator: ","))
+            case _ where independent:
+                let probabilities = kind == .probability ? values : values.map { Float(1 / (1 + exp(-Double($0)))) }
+                lines.append((probabilities.map { $0 > 0.5 ? "1" : "0" } + probabilities.map(number)).joined(separator: ","))
+            default:
                 let top = values.max() ?? 0
-                let exps = values.map { _expFloat($0 - top) }
+                let exps = values.map { Float(exp(Double($0 - top))) }
                 let total = exps.reduce(0, +)
                 let best = values.indices.max { values[$0] < values[$1] } ?? 0
-                lines.append(([String(best)] + exps.map { fixedText($0 / total, 4) }).joined(separator: ","))
-            } else {
-                lines.append(values.map { "\($0)" }.joined(separator: ","))
+                lines.append(([String(best)] + exps.map { number($0 / total) }).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 }
-
-private func _expFloat(_ x: Float) -> Float { Float(exp(Double(x))) }

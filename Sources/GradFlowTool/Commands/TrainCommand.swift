@@ -2,39 +2,61 @@ import Foundation
 import GradFlow
 
 /// `gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT] [--save-every N]
-/// [--resume CKPT] [--no-guards] [--plot loss.svg]`.
+/// [--resume CKPT | --init WEIGHTS] [--no-guards] [--plot loss.svg]`.
 ///
 /// `--save` writes a training checkpoint (weights, optimizer state, generators, progress; see
 /// `TrainingCheckpoint`) at the end, every `--save-every` epochs, when a numeric guard stops the
 /// run, and on Ctrl-C (then to `FILE-stem.checkpoint.safetensors` when `--save` is not given); the
-/// checkpoint is also a weights file for `eval`/`predict`. `--resume` continues such a run bit for
-/// bit: the seed, batch size and epoch count default to the checkpoint's.
+/// checkpoint is also a weights file for `eval`/`predict` — but only once this run has completed a
+/// training step, so a run that fails before training never replaces a good checkpoint. `--resume`
+/// continues such a run bit for bit: the seed, batch size and epoch count default to the
+/// checkpoint's, and a file whose optimizer or hyper-parameters changed since is refused. `--init`
+/// starts a new run from the parameters of a weights file or checkpoint, matched by name.
 enum TrainCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "save-every", "resume", "plot"],
+        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "save-every", "resume", "init", "plot"],
                                          flags: ["no-guards"], command: "train")
         let path = try options.graphFile("train")
         let save = options.values["save"]
         let saveEvery = try options.integer("save-every")
         if saveEvery != nil, save == nil { throw CommandError.usage("'--save-every N' needs '--save CHECKPOINT' to say where") }
+        if options.values["init"] != nil, options.values["resume"] != nil {
+            throw CommandError.usage("'--init W' starts a new run from given weights and '--resume CKPT' continues one: give one of them")
+        }
         var seed = try options.integer("seed", minimum: 0).map { UInt64($0) }
         let resumed = try options.values["resume"].map { try readCheckpoint($0, seed: &seed) }
         let session = try GraphSession(path: path, seed: seed, log: .standardOutput)
         let trainer = session.trainer
         trainer.guards = options.flags.contains("no-guards") ? .off : .default
         let spec = session.file.training
+        let optimizerText = "\(spec.optimizer) \(describe(spec.hyperparameters))"
         let epochs = try options.integer("epochs") ?? resumed?.metadata["gradflow.epochs"].flatMap { Int($0) } ?? spec.epochs
         let batch = try options.integer("batch") ?? resumed?.progress.batchSize ?? spec.batchSize
         if let resumed, let resume = options.values["resume"] {
+            // Resume is explicit: the optimizer and its hyper-parameters must be the ones the run was saved with.
+            if let saved = resumed.metadata["gradflow.optimizer"], saved != optimizerText {
+                throw CommandError.runtime("\(resume): the run was trained with \(saved), but \(path) now says \(optimizerText); "
+                                           + "resume with the file as it was, or start a new run from these weights with '--init \(resume)'")
+            }
             do { try trainer.restore(resumed) } catch { throw CommandError.runtime("\(resume): \(error)") }
         }
-        print("\(path): \(session.data.train.count) training / \(session.data.test.count) held-out examples, "
-              + "\(spec.optimizer) \(describe(spec.hyperparameters)), \(epochs) epochs, batch \(batch), seed \(session.seed)")
-        if let resumed, let resume = options.values["resume"] {
-            print("resuming from \(resume): \(resumed.progress.completedEpochs) epochs and \(resumed.progress.step) steps done")
+        if let initial = options.values["init"] {
+            do { try trainer.loadParameters(from: initial) } catch { throw CommandError.runtime("\(error)") }
         }
+        print("\(path): \(session.data.train.count) training / \(session.data.test.count) held-out examples, "
+              + "\(optimizerText), \(epochs) epochs, batch \(batch), seed \(session.seed)")
+        if let resumed, let resume = options.values["resume"] {
+            print("resuming from \(resume): \(resumed.progress.completedEpochs) epochs and \(resumed.progress.step) steps done, "
+                  + "learning rate \(resumed.learningRate) (the checkpoint's, after any schedule)")
+        }
+        if let initial = options.values["init"] { print("starting from the weights in \(initial) (\(session.file.parameters.count) parameters)") }
         let checkpointPath = save ?? defaultCheckpointPath(for: path)
-        let metadata = ["gradflow.graph": path, "gradflow.seed": String(session.seed), "gradflow.epochs": String(epochs)]
+        let metadata = ["gradflow.graph": path, "gradflow.seed": String(session.seed), "gradflow.epochs": String(epochs),
+                        "gradflow.optimizer": optimizerText].merging(session.scalerMetadata) { first, _ in first }
+        // A checkpoint is written only by a run that completed at least one training step of its own:
+        // a run that fails earlier leaves any existing file exactly as it was.
+        let stepsAtStart = trainer.progress.step
+        let trained = { [unowned trainer] in trainer.progress.step > stepsAtStart }
         trainer.epochEnded = { [unowned trainer] epoch, _ in
             guard let save, let saveEvery, epoch % saveEvery == 0, epoch < epochs else { return }
             try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
@@ -49,15 +71,20 @@ enum TrainCommand {
                                       validation: session.data.test, metric: session.file.metric)
         } catch let error as TrainerError {
             try stop(after: error, trainer: trainer, path: path, checkpoint: checkpointPath, save: save, metadata: metadata,
-                     at: spec.location ?? session.file.location(of: session.file.loss))
+                     trained: trained(), at: spec.location ?? session.file.location(of: session.file.loss))
         } catch {
-            throw GraphFileError(.runtime("training failed: \(error)"), at: spec.location ?? session.file.location(of: session.file.loss))
+            throw GraphFileError(.runtime("training failed: \(error)" + unchanged(save)),
+                                 at: spec.location ?? session.file.location(of: session.file.loss))
         }
         for line in try session.evaluationLines() { print(line) }
         if let save {
-            try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
-            print("saved a training checkpoint (\(session.file.parameters.count) parameters, optimizer state, "
-                  + "epoch \(history.epochs)) to \(save)")
+            if trained() {
+                try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
+                print("saved a training checkpoint (\(session.file.parameters.count) parameters, optimizer state, "
+                      + "epoch \(history.epochs)) to \(save)")
+            } else {
+                print("no training step was run (\(history.epochs) of \(epochs) epochs were already done)" + unchanged(save))
+            }
         }
         if let plot = options.values["plot"] {
             do { try LossPlot.svg(history).write(toFile: plot, atomically: true, encoding: .utf8) } catch {
@@ -85,7 +112,8 @@ enum TrainCommand {
     /// after a guard stopped the run, saves the last good state when `--save` was given; then
     /// reports the error at the file's `train` statement.
     private static func stop(after error: TrainerError, trainer: Trainer, path: String, checkpoint: String, save: String?,
-                             metadata: [String: String], at location: SourceLocation) throws -> Never {
+                             metadata: [String: String], trained: Bool, at location: SourceLocation) throws -> Never {
+        guard trained else { throw GraphFileError(.runtime("training stopped: \(error)" + unchanged(save)), at: location) }
         if case .interrupted = error {
             try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: checkpoint)
             writeError("\(error); saved a checkpoint to \(checkpoint)\n"
@@ -98,6 +126,14 @@ enum TrainCommand {
             message += "\nthe last good state was saved to \(save)"
         }
         throw GraphFileError(.runtime(message), at: location)
+    }
+
+    /// The note that a failed run wrote no checkpoint: "; no checkpoint was written: ck is unchanged".
+    private static func unchanged(_ save: String?) -> String {
+        guard let save else { return "" }
+        return FileManager.default.fileExists(atPath: save)
+            ? "\nno checkpoint was written (this run completed no training step): \(save) is unchanged"
+            : "\nno checkpoint was written (this run completed no training step)"
     }
 
     /// `iris.checkpoint.safetensors` for `Graphs/iris.graph`: where Ctrl-C saves without `--save`.
@@ -115,12 +151,16 @@ enum TrainCommand {
 /// `gradflow eval FILE --weights W`.
 enum EvalCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["weights", "seed"], command: "eval")
+        let options = try CommandOptions(arguments, accepted: ["weights", "seed"], flags: ["json"], command: "eval")
         let path = try options.graphFile("eval")
         guard let weights = options.values["weights"] else { throw CommandError.usage("'eval' needs --weights W.safetensors") }
         let session = try GraphSession(path: path, seed: try options.integer("seed", minimum: 0).map { UInt64($0) }, log: .silent)
         try session.loadWeights(weights)
-        for line in try session.evaluationLines() { print(line) }
+        if options.flags.contains("json") {
+            print(try session.evaluationJSON(graph: path, weights: weights))
+        } else {
+            for line in try session.evaluationLines() { print(line) }
+        }
     }
 }
 

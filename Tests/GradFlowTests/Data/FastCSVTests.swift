@@ -167,8 +167,22 @@ final class FastCSVTests: XCTestCase {
     func testLoadFeatures_dropsTheTargetWhenPresent_andKeepsEveryColumnOtherwise() throws {
         let path = folder + "/t.csv"
         try "a,y,b\n1,2,3\n".write(toFile: path, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try CSVReader.loadFeatures(path: path, excluding: "y").scalars, [1, 3])
-        XCTAssertEqual(try CSVReader.loadFeatures(path: path, excluding: "label").scalars, [1, 2, 3])
-        XCTAssertEqual(try CSVReader.loadFeatures(path: path, excluding: nil).shape, [1, 3])
+        XCTAssertEqual(try CSVReader.loadFeatures(path: path, excluding: ["y"]).scalars, [1, 3])
+        XCTAssertEqual(try CSVReader.loadFeatures(path: path, excluding: ["label"]).scalars, [1, 2, 3])
+        XCTAssertEqual(try CSVReader.loadFeatures(path: path).shape, [1, 3])
+        XCTAssertEqual(try CSVReader.loadFeatures(path: path, excluding: ["b", "a"]).scalars, [2])
+    }
+
+    func testLoad_severalTargets_givesALabelMatrixInTheOrderAsked() throws {
+        let path = folder + "/t.csv"
+        try "a,y,b,z\n1,2,3,4\n5,6,7,8\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let data = try CSVReader.load(path: path, targets: ["z", "y"])
+        XCTAssertEqual(data.labels.shape, [2, 2])
+        XCTAssertEqual(data.labels.scalars, [4, 2, 8, 6])
+        XCTAssertEqual(data.features.scalars, [1, 3, 5, 7])
+        XCTAssertEqual(try CSVReader.load(path: path, targets: ["y"]).labels.shape, [2, 1])
+        XCTAssertThrowsError(try CSVReader.load(path: path, targets: ["y", "q"])) { error in
+            XCTAssertEqual(error as? DataError, .missingColumn(file: path, column: "q", available: ["a", "y", "b", "z"]))
+        }
     }
 }

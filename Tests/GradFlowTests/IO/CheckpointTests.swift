@@ -134,9 +134,10 @@ final class CheckpointTests: XCTestCase {
         try Data(flipped).write(to: URL(fileURLWithPath: corrupt))
 
         let cases: [(String, (CheckpointError) -> Bool)] = [
-            (wrongShape, { $0 == .shapeMismatch(file: wrongShape, tensor: "dense0.weight", expected: [4, 6], found: [5, 6]) }),
-            (missing, { $0 == .missingTensor(file: missing, tensor: "dense0.bias") }),
-            (extra, { $0 == .unexpectedTensor(file: extra, tensor: "dense9.weight") }),
+            (wrongShape, { $0 == .parametersDoNotMatch(file: wrongShape, missing: [], unexpected: [],
+                                                        shapes: ["'dense0.weight': file [5, 6], model [4, 6]"]) }),
+            (missing, { $0 == .parametersDoNotMatch(file: missing, missing: ["dense0.bias", "dense1.weight", "dense1.bias"], unexpected: [], shapes: []) }),
+            (extra, { $0 == .parametersDoNotMatch(file: extra, missing: [], unexpected: ["dense9.weight"], shapes: []) }),
             (truncated, { if case .offsetsOutOfBounds(truncated, _, _, _, _) = $0 { return true } else { return false } }),
             (corrupt, { if case .invalidHeader(corrupt, _) = $0 { return true } else { return false } }),
             (directory + "/absent", { if case .unreadable = $0 { return true } else { return false } }),

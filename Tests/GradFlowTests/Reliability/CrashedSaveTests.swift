@@ -5,8 +5,6 @@ import Foundation
 /// Saves under `kill -9`: the checkpoint is always the previous or the new valid file, and the
 /// temporary files of killed writers are removed by the next save.
 final class CrashedSaveTests: XCTestCase {
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
     private var folder = ""
 
     override func setUpWithError() throws {
@@ -39,34 +37,15 @@ final class CrashedSaveTests: XCTestCase {
         XCTAssertEqual(try Checkpoint.read(from: target)["w"], Tensor([1, 2, 3]))
     }
 
-    /// The `gradflow` built next to the test bundle.
-    private static var binary: URL? {
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent(),
-                          Bundle(for: CrashedSaveTests.self).bundleURL.deletingLastPathComponent()]
-        return candidates.map { $0.appendingPathComponent("gradflow") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    private func start(_ binary: URL, _ arguments: [String]) throws -> Process {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repository
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
     func testKillDashNine_duringSavesEveryEpoch_neverDamagesTheCheckpoint_andLeavesNoLitter() throws {
-        guard let binary = Self.binary else { throw XCTSkip("gradflow is not built next to the tests") }
         let target = folder + "/ck.safetensors"
-        let first = try start(binary, ["train", "Graphs/iris.graph", "--epochs", "3", "--save", target])
+        let first = try ToolBinary.start(["train", "Graphs/iris.graph", "--epochs", "3", "--save", target])
         first.waitUntilExit()
         XCTAssertEqual(first.terminationStatus, 0)
         var generator = RandomGenerator(seed: 11)
         var killedWithLitter = 0
         for _ in 0..<24 {
-            let process = try start(binary, ["train", "Graphs/iris.graph", "--epochs", "1000000", "--save-every", "1", "--save", target])
+            let process = try ToolBinary.start(["train", "Graphs/iris.graph", "--epochs", "1000000", "--save-every", "1", "--save", target])
             usleep(useconds_t(40_000 + generator.next() % 160_000))   // 40–200 ms: start-up, then saving every epoch
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -77,7 +56,7 @@ final class CrashedSaveTests: XCTestCase {
             if try names().contains(where: { $0.hasPrefix("ck.safetensors.tmp-") }) { killedWithLitter += 1 }
         }
         // The next completed save removes every temporary file the killed writers left.
-        let last = try start(binary, ["train", "Graphs/iris.graph", "--epochs", "2", "--save", target])
+        let last = try ToolBinary.start(["train", "Graphs/iris.graph", "--epochs", "2", "--save", target])
         last.waitUntilExit()
         XCTAssertEqual(last.terminationStatus, 0)
         XCTAssertEqual(try names(), ["ck.safetensors"])

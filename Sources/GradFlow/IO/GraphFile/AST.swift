@@ -16,7 +16,7 @@ public struct DimensionSyntax: Equatable, Sendable {
     public var location: SourceLocation
 }
 
-/// An expression: a name, a number, a string or a call with positional and keyword arguments.
+/// An expression: a name, a number, a string, a list or a call with positional and keyword arguments.
 public indirect enum Expression: Equatable, Sendable {
     /// A reference to a declared name, or a bare word (`xor`, `zeros`, `he`).
     case name(Name)
@@ -26,12 +26,14 @@ public indirect enum Expression: Equatable, Sendable {
     case string(String, location: SourceLocation)
     /// A call: `relu(h)`, `dropout(h, p: 0.2)`, `csv("iris.csv", target: "species")`.
     case call(Call)
+    /// A list in brackets: `["a", "b"]` (e.g. several target columns).
+    case list([Expression], location: SourceLocation)
 
     /// Where the expression starts.
     public var location: SourceLocation {
         switch self {
         case .name(let name): return name.location
-        case .number(_, _, let location), .string(_, let location): return location
+        case .number(_, _, let location), .string(_, let location), .list(_, let location): return location
         case .call(let call): return call.callee.location
         }
     }
@@ -42,6 +44,7 @@ public indirect enum Expression: Equatable, Sendable {
         case .name(let name): return name.text
         case .number(_, let text, _): return text
         case .string(let text, _): return "\"" + text.replacingBackslashesAndQuotes() + "\""
+        case .list(let items, _): return "[" + items.map(\.sourceText).joined(separator: ", ") + "]"
         case .call(let call):
             let positional = call.arguments.map(\.sourceText)
             let keywords = call.keywords.map { "\($0.name.text): \($0.value.sourceText)" }

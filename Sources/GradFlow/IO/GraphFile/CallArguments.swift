@@ -74,6 +74,26 @@ struct CallArguments {
         return word.text == "true"
     }
 
+    /// A string argument, or a list of strings (`["a", "b"]`), as a list.
+    /// - Throws: `GraphFileError.invalidArgument` for anything else or an empty list.
+    func strings(_ name: String) throws(GraphFileError) -> [String]? {
+        guard let expression = value(name) else { return nil }
+        if case .string(let text, _) = expression { return [text] }
+        guard case .list(let items, _) = expression, !items.isEmpty else {
+            throw GraphFileError(.invalidArgument("'\(name)' of '\(callee.text)' must be a string or a list of strings such as [\"a\", \"b\"], not \(expression.sourceText)"),
+                                 at: expression.location)
+        }
+        var texts: [String] = []
+        for item in items {
+            guard case .string(let text, _) = item else {
+                throw GraphFileError(.invalidArgument("'\(name)' of '\(callee.text)' lists \(item.sourceText); each entry must be a string in double quotes"),
+                                     at: item.location)
+            }
+            texts.append(text)
+        }
+        return texts
+    }
+
     /// A string argument.
     /// - Throws: `GraphFileError.invalidArgument`.
     func string(_ name: String, orPosition index: Int? = nil) throws(GraphFileError) -> String? {

@@ -14,13 +14,23 @@ public enum DataSource: Equatable, Sendable {
     case xor
     /// Noisy points on y = 2x + 1.
     case line(count: Int, noise: Float)
-    /// A CSV file.
-    case csv(path: String, target: String, standardize: Bool, standardizeTarget: Bool, testFraction: Double)
+    /// A CSV file; one target column gives labels `[examples]`, several `[examples, targets]`.
+    case csv(path: String, targets: [String], standardize: Bool, standardizeTarget: Bool, testFraction: Double)
     /// The MNIST digits.
     case mnist(directory: String?)
 
     /// The built-in source names, for suggestions.
     static let names = ["xor", "line", "csv", "mnist"]
+
+    /// Where the examples come from, for messages: the CSV file, the MNIST directory, or the built-in name.
+    public var origin: String {
+        switch self {
+        case .xor: return "the built-in xor data"
+        case .line: return "the built-in line data"
+        case .csv(let path, _, _, _, _): return path
+        case .mnist(let directory): return "MNIST (\(directory ?? "$GRADFLOW_MNIST"))"
+        }
+    }
 
     /// Reads a `data` statement's expression; relative paths are resolved against `directory`.
     /// - Throws: `GraphFileError` for an unknown source or bad arguments.
@@ -47,15 +57,15 @@ public enum DataSource: Equatable, Sendable {
         case "csv":
             let arguments = try CallArguments(expression, keywords: ["path", "target", "standardize", "standardize_target", "test"],
                                               positional: 1...1)
-            guard let path = try arguments.string("path", orPosition: 0), let target = try arguments.string("target") else {
-                throw GraphFileError(.invalidArgument("csv needs a path and a target column: csv(\"data/iris.csv\", target: \"species\")"),
-                                     at: callee.location)
+            guard let path = try arguments.string("path", orPosition: 0), let targets = try arguments.strings("target") else {
+                throw GraphFileError(.invalidArgument("csv needs a path and a target column: csv(\"data/iris.csv\", target: \"species\") "
+                                                      + "(or several: target: [\"a\", \"b\"])"), at: callee.location)
             }
             let test = try arguments.number("test") ?? 0.2
             guard test >= 0, test < 1 else {
                 throw GraphFileError(.invalidArgument("'test' of 'csv' must be a fraction in [0, 1)"), at: callee.location)
             }
-            self = .csv(path: DataSource.resolve(path, against: directory), target: target,
+            self = .csv(path: DataSource.resolve(path, against: directory), targets: targets,
                         standardize: try arguments.bool("standardize") ?? false,
                         standardizeTarget: try arguments.bool("standardize_target") ?? false, testFraction: test)
         case "mnist":
@@ -84,12 +94,45 @@ public struct LoadedData: Sendable {
     public var featureScaler: Standardizer?
     /// The target standardiser fitted on `train`, if `standardize_target: true`.
     public var targetScaler: Standardizer?
+
+    /// Loaded data with these parts (no scalers unless set).
+    public init(train: Dataset, test: Dataset) {
+        (self.train, self.test) = (train, test)
+    }
+}
+
+/// What a graph's loss accepts as labels, checked when its data is loaded so that a bad label is
+/// reported at its place in the file (not as a row of a shuffled batch).
+public enum LabelRule: Equatable, Sendable {
+    /// Class indices `0..<count` (`softmax_ce`).
+    case classes(Int)
+    /// Targets in [0, 1] (`binary_cross_entropy`).
+    case probabilities
+
+    /// Whether `value` is acceptable.
+    func accepts(_ value: Float) -> Bool {
+        switch self {
+        case .classes(let count): return value >= 0 && value < Float(count) && value == value.rounded()
+        case .probabilities: return value >= 0 && value <= 1
+        }
+    }
+
+    /// What is expected, for messages: "a class index in 0..<3", "a target in [0, 1]".
+    var expected: String {
+        switch self {
+        case .classes(let count): return "a class index in 0..<\(count) (the model has \(count) classes)"
+        case .probabilities: return "a target in [0, 1] (binary_cross_entropy)"
+        }
+    }
 }
 
 extension DataSource {
-    /// Loads the examples; `seed` drives the noise of `line` and the train/test split.
-    /// - Throws: `DataError` from the readers (missing file, bad CSV, missing MNIST directory).
-    public func load(seed: UInt64) throws -> LoadedData {
+    /// Loads the examples; `seed` drives the noise of `line` and the train/test split. With `labels`,
+    /// every label is checked first and a bad one is reported with its file and line (CSV) or
+    /// example index (MNIST).
+    /// - Throws: `DataError` from the readers (missing file, bad CSV, missing MNIST directory),
+    ///   `.unusableLabel`.
+    public func load(seed: UInt64, labels rule: LabelRule? = nil) throws -> LoadedData {
         var generator = RandomGenerator(seed: seed)
         switch self {
         case .xor:
@@ -100,8 +143,14 @@ extension DataSource {
             let ys = try xs * 2 + 1 + Tensor.randomNormal([count, 1], standardDeviation: noise, using: &generator)
             let (train, test) = try Dataset(features: xs, labels: ys).split(testFraction: 0.2, using: &generator)
             return LoadedData(train: train, test: test)
-        case let .csv(path, target, standardize, standardizeTarget, testFraction):
-            let all = try CSVReader.load(path: path, target: target)
+        case let .csv(path, targets, standardize, standardizeTarget, testFraction):
+            let all = targets.count == 1 ? try CSVReader.load(path: path, target: targets[0]) : try CSVReader.load(path: path, targets: targets)
+            if let rule, let index = all.labels.scalars.firstIndex(where: { !rule.accepts($0) }) {
+                let row = index / targets.count
+                let place = CSVReader.lineNumber(ofRow: row, path: path).map(String.init) ?? "row \(row + 1)"
+                throw DataError.unusableLabel(file: path, place: place, value: all.labels.scalars[index],
+                                              expected: rule.expected + " (column '\(targets[index % targets.count])')")
+            }
             var (train, test) = testFraction > 0 && all.count >= 2 ? all.split(testFraction: testFraction, using: &generator) : (all, all)
             var result = LoadedData(train: train, test: test)
             if standardize {
@@ -119,6 +168,13 @@ extension DataSource {
             return result
         case .mnist(let directory):
             let (train, test) = try MNIST.load(directory: directory)
+            if let rule {
+                for (set, name) in [(train, "train-labels-idx1-ubyte"), (test, "t10k-labels-idx1-ubyte")] {
+                    if let index = set.labels.scalars.firstIndex(where: { !rule.accepts($0) }) {
+                        throw DataError.unusableLabel(file: name, place: "label \(index)", value: set.labels.scalars[index], expected: rule.expected)
+                    }
+                }
+            }
             return LoadedData(train: train, test: test)
         }
     }

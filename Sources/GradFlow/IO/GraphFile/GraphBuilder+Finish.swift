@@ -46,4 +46,23 @@ extension GraphBuilder {
         }
         return loss
     }
+
+    /// `pytorch` on a bias vector means PyTorch's `nn.Linear` rule, U(±1/√fan_in) with the fan-in of
+    /// the layer that adds it, which is known only once the graph is built: each such vector, drawn
+    /// as U(±1/√n) for its own length n, is scaled by √(n / fan_in) when a `linear` takes it as its
+    /// bias (its weight `[fan_in, out]`). A vector not used as a bias keeps its own length as fan-in.
+    static func rescalePyTorchBiases(_ vectors: [Parameter], in roots: [Node]) {
+        guard !vectors.isEmpty else { return }
+        var seen = Set<ObjectIdentifier>(), stack = roots, linears: [Linear] = []
+        while let node = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(node)).inserted else { continue }
+            if let linear = node as? Linear { linears.append(linear) }
+            stack.append(contentsOf: node.inboundNodes)
+        }
+        for bias in vectors {
+            guard let layer = linears.first(where: { $0.inboundNodes.count == 3 && $0.inboundNodes[2] === bias }),
+                  case .fixed(let fanIn)? = layer.inboundNodes[1].shape.first, fanIn > 0 else { continue }
+            bias.value = bias.value * (Float(bias.value.count) / Float(fanIn)).squareRoot()
+        }
+    }
 }

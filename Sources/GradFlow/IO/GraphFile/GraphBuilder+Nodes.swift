@@ -13,7 +13,7 @@ extension GraphBuilder {
                                      at: name.location)
             }
             return node
-        case .number, .string:
+        case .number, .string, .list:
             throw GraphFileError(.unexpectedToken(expected: "an operand (a name or an operation)", found: expression.sourceText),
                                  at: expression.location)
         case .call(let call):

@@ -54,7 +54,7 @@ extension GraphBuilder {
             switch next {
             case .name(let name): found.append(name)
             case .call(let call): stack.append(contentsOf: call.arguments.reversed())
-            case .number, .string: continue
+            case .number, .string, .list: continue
             }
         }
         return found

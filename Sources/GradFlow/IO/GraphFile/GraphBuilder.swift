@@ -62,6 +62,7 @@ struct GraphBuilder {
         if let seedOverride { training.seed = seedOverride }
         var generator = RandomGenerator(seed: training.seed)
         var inputs: [Input] = [], parameters: [Parameter] = []
+        var pytorchVectors: [Parameter] = []
         try checkParameterTotal()
         for statement in statements {
             switch statement.kind {
@@ -72,6 +73,7 @@ struct GraphBuilder {
                 let shape = try checkedShape(dims, of: name, allowBatch: false).resolved(batchSize: 1)
                 let fill = try ParameterFill(initializer, rank: shape.count)
                 parameters.append(register(Parameter(name.text, fill.tensor(shape: shape, using: &generator)), as: name))
+                if case .initializer(.pytorchDefault) = fill, shape.count == 1 { pytorchVectors.append(parameters[parameters.count - 1]) }
             default: continue
             }
         }
@@ -83,6 +85,7 @@ struct GraphBuilder {
             locations[ObjectIdentifier(node)] = locations[ObjectIdentifier(node)] ?? name.location
             built.append((name.text, node))
         }
+        GraphBuilder.rescalePyTorchBiases(pytorchVectors, in: built.map(\.node))
         built.sort { (declared[$0.name]?.line ?? 0) < (declared[$1.name]?.line ?? 0) }
         return try finish(built: built, outputName: outputName, inputs: inputs, parameters: parameters, data: data, training: training)
     }

@@ -138,11 +138,22 @@ public final class GraphFile {
         locations[ObjectIdentifier(node)] ?? SourceLocation(file: fileName, line: 1, column: 1)
     }
 
-    /// The metric to report: the file's, else accuracy for classification losses, else R².
+    /// The metric to report: the file's, else accuracy for `softmax_ce`, binary accuracy (every
+    /// logit thresholded at 0) for `binary_cross_entropy`, else R².
     public var metric: Metric {
         if let metric = training.metric { return metric }
         let kinds = Set(graph.nodes.map(\.kind))
-        return kinds.contains("softmax_ce") || kinds.contains("binary_cross_entropy") ? .accuracy : .rSquared
+        return kinds.contains("softmax_ce") ? .accuracy : kinds.contains("binary_cross_entropy") ? .binaryAccuracy : .rSquared
+    }
+
+    /// What the loss accepts as labels: class indices for `softmax_ce` (its logits' last size),
+    /// [0, 1] for `binary_cross_entropy`, nil otherwise (checked when the data is loaded).
+    public var labelRule: LabelRule? {
+        for node in graph.nodes {
+            if node is SoftmaxCE, case .fixed(let classes)? = node.inboundNodes[0].shape.last { return .classes(classes) }
+            if node is BinaryCrossEntropy { return .probabilities }
+        }
+        return nil
     }
 
     /// Switches every dropout node between training (dropping) and inference (identity).

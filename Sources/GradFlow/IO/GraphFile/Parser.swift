@@ -5,7 +5,7 @@
 /// statement  = "input" NAME shape | "param" NAME shape [expr] | "output" NAME
 ///            | "data" expr | "train" expr { NAME expr } | NAME "=" expr
 /// shape      = "[" dim { "," dim } "]"          dim = INTEGER | "batch"
-/// expr       = ["-"] NUMBER | STRING | NAME [ "(" [ arg { "," arg } ] ")" ]
+/// expr       = ["-"] NUMBER | STRING | "[" [ expr { "," expr } ] "]" | NAME [ "(" [ arg { "," arg } ] ")" ]
 /// arg        = NAME ":" expr | expr
 /// ```
 /// Errors point at the offending token; nesting is limited to `maximumDepth` levels so that no
@@ -143,6 +143,18 @@ public struct Parser {
         case .string(let text):
             position += 1
             return .string(text, location: token.location)
+        case .leftBracket:
+            guard depth < Parser.maximumDepth else {
+                throw GraphFileError(.nestingTooDeep(limit: Parser.maximumDepth), at: token.location)
+            }
+            position += 1
+            var items: [Expression] = []
+            while current.kind != .rightBracket {
+                if !items.isEmpty { try expect(.comma, "',' or ']'") }
+                items.append(try expression(depth: depth + 1))
+            }
+            position += 1
+            return .list(items, location: token.location)
         case .identifier(let text):
             position += 1
             let callee = Name(text: text, location: token.location)

@@ -43,7 +43,8 @@ public struct TrainingSpec: Equatable, Sendable {
         "adamw": ["lr", "beta1", "beta2", "eps", "weight_decay"],
         "rmsprop": ["lr", "alpha", "eps", "weight_decay"],
     ]
-    static let metrics: [String: Metric] = ["accuracy": .accuracy, "r2": .rSquared, "mse": .meanSquaredError, "mae": .meanAbsoluteError]
+    static let metrics: [String: Metric] = ["accuracy": .accuracy, "binary_accuracy": .binaryAccuracy, "r2": .rSquared,
+                                            "mse": .meanSquaredError, "mae": .meanAbsoluteError]
 
     /// Reads a `train` statement.
     /// - Throws: `GraphFileError` for an unknown optimizer, keyword, option or metric, or a bad value.
