@@ -169,29 +169,44 @@ struct CSVRowParser {
         return count
     }
 
-    /// The header's column names, trimmed (a quoted name keeps what is inside its quotes).
+    /// The header's column names, trimmed (a quoted name keeps what is inside its quotes, `""` being
+    /// one quote). Scans bytes: a header of millions of columns is read in one pass.
     /// - Throws: `DataError.unterminatedQuote`, `.unreadable` when the header is not UTF-8 text.
     static func headerNames(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, line: Int, file: String) throws(DataError) -> [String] {
-        let bytes = UnsafeBufferPointer(start: base + start, count: end - start)
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard String(validating: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self) != nil else {
             throw .unreadable(file: file, reason: "the header line is not UTF-8 text")
         }
-        var names: [String] = [], current = ""
-        var quoteColumn: Int?, afterQuote = false
-        for (offset, character) in text.enumerated() {
-            if quoteColumn != nil {
-                if character == "\"" { quoteColumn = nil; afterQuote = true } else { current.append(character) }
-                continue
+        var names: [String] = []
+        var i = start
+        while true {
+            let (a, _) = trimmed(base, i, end)
+            var fieldEnd: Int
+            var name: String
+            if a < end, base[a] == quote {
+                var bytes: [UInt8] = [], q = a + 1
+                while true {
+                    while q < end, base[q] != quote { bytes.append(base[q]); q += 1 }
+                    guard q < end else {
+                        let column = String(decoding: UnsafeBufferPointer(start: base + start, count: a - start), as: UTF8.self).count + 1
+                        throw .unterminatedQuote(file: file, line: line, column: column)
+                    }
+                    if q + 1 < end, base[q + 1] == quote { bytes.append(quote); q += 2; continue }
+                    break
+                }
+                fieldEnd = q + 1
+                while fieldEnd < end, base[fieldEnd] != comma { bytes.append(base[fieldEnd]); fieldEnd += 1 }
+                name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            } else {
+                fieldEnd = i
+                while fieldEnd < end, base[fieldEnd] != comma { fieldEnd += 1 }
+                let (from, to) = trimmed(base, i, fieldEnd)
+                name = String(decoding: UnsafeBufferPointer(start: base + from, count: to - from), as: UTF8.self)
+                if name.unicodeScalars.contains(where: { $0.properties.isWhitespace }) { name = name.trimmingCharacters(in: .whitespaces) }
             }
-            switch character {
-            case "\"" where afterQuote: current.append("\""); quoteColumn = offset + 1; afterQuote = false
-            case "\"" where current.allSatisfy({ $0 == " " || $0 == "\t" }): current = ""; quoteColumn = offset + 1
-            case ",": names.append(current); current = ""; afterQuote = false
-            default: current.append(character); afterQuote = false
-            }
+            names.append(name)
+            guard fieldEnd < end else { break }
+            i = fieldEnd + 1
         }
-        if let quoteColumn { throw .unterminatedQuote(file: file, line: line, column: quoteColumn) }
-        names.append(current)
-        return names.map { $0.trimmingCharacters(in: .whitespaces) }
+        return names
     }
 }

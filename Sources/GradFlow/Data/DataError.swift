@@ -57,7 +57,9 @@ public enum DataError: Error, Equatable, Sendable, CustomStringConvertible {
         case .emptyFile(let file): return "\(file): the file is empty; expected a header line"
         case .noDataRows(let file): return "\(file): the file has a header but no data rows"
         case let .missingColumn(file, column, available):
-            return "\(file): no column named '\(column)'; the header has \(available.joined(separator: ", "))"
+            let shown = available.prefix(20).map(\.messageExcerpt).joined(separator: ", ")
+            return "\(file): no column named '\(column.messageExcerpt)'; the header has "
+                + (available.count > 20 ? "\(available.count) columns: \(shown), …" : shown)
         case let .wrongFieldCount(file, line, expected, found):
             return "\(file):\(line): expected \(expected) fields (as in the header), found \(found)"
         case let .notANumber(file, line, column, field):
