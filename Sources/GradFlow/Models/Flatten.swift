@@ -26,8 +26,10 @@ public final class Flatten: Layer {
 
 /// `[batch, d₁, …] → [batch, d₁·…]`: the values unchanged, the shape merged. (A reshape node belongs
 /// in Nodes/; this private one serves `Flatten` until there is one.)
-private final class FlattenNode: Node {
+private final class FlattenNode: Node, InferenceCopyable {
     init(_ x: Node) { super.init([x]) }
+
+    func inferenceFactory() -> @Sendable ([Node]) throws -> Node { { operands in FlattenNode(operands[0]) } }
 
     override var kind: String { "flatten" }
 

@@ -98,18 +98,26 @@ extension Sequential {
     /// - Returns: `[n] + output shape`.
     /// - Throws: `DataError.invalidBatchSize`, a layer's `ModelError` when `x` does not fit, `GraphError`.
     public func predict(_ x: Tensor, batchSize: Int = 256) throws -> Tensor {
+        var result = Tensor.zeros([0])
+        try predict(x, into: &result, batchSize: batchSize)
+        return result
+    }
+
+    /// `predict(_:)` into a caller's tensor, on the model's planned prediction path (`Predictor`:
+    /// buffers planned once per batch size, the model's current weights borrowed for the call), so a
+    /// steady-state call allocates nothing; `output` is reshaped only when it does not fit.
+    /// - Throws: as `predict(_:batchSize:)`.
+    public func predict(_ x: Tensor, into output: inout Tensor, batchSize: Int = 256) throws {
         let examples = try asExamples(x)
         try build(inputShape: Array(examples.shape.dropFirst()))
-        guard let input, let output, let graph else { throw ModelError.notBuilt }
-        setTraining(false)
-        var result: [Float] = []
-        var rowShape: [Int] = []
-        for range in try Minibatches.sequential(exampleCount: examples.shape[0], batchSize: batchSize) {
-            let batch = try graph.evaluate(output, feed: [input: examples.gatheringRows(Array(range))])
-            rowShape = Array(batch.shape.dropFirst())
-            result += batch.scalars
+        guard let input, let prediction = self.output, let graph else { throw ModelError.notBuilt }
+        if cachedPredictor == nil || cachedPredictor?.maximumBatch != max(1, batchSize) {
+            let session = try InferenceSession(graph: graph, input: input, output: prediction, recordingWeights: false)
+            var live: [String: Parameter] = [:]
+            for parameter in parameters { live[parameter.name] = parameter }
+            cachedPredictor = try Predictor(maximumBatch: batchSize, live: live, makeGraph: session.makeGraph)
         }
-        return try Tensor(shape: [examples.shape[0]] + rowShape, scalars: result)
+        try cachedPredictor?.predict(examples, into: &output)
     }
 
     /// One pass over `batches`: feed, forward and backward with dropout on, update. Returns the mean

@@ -38,6 +38,8 @@ public final class Sequential: Layer {
     var configuration: (loss: Loss, optimizer: any Optimizer, metrics: [Metric])?
     /// The trainer over the current graph (made on first use, dropped when the graph changes).
     var cachedTrainer: Trainer?
+    /// The planned prediction path of the current graph (made by the first `predict`).
+    var cachedPredictor: Predictor?
     private var generator: RandomGenerator
     private var layersByName: [String: any Layer] = [:]
 
@@ -109,7 +111,7 @@ public final class Sequential: Layer {
         }
         let graph = try Graph(outputs: [output], loss: loss)
         (self.inputShape, self.input, self.output, self.targets, self.graph) = (inputShape, x, output, targets, graph)
-        (records, layersByName, generator, cachedTrainer) = (context.records, context.layersByName, context.generator, nil)
+        (records, layersByName, generator, cachedTrainer, cachedPredictor) = (context.records, context.layersByName, context.generator, nil, nil)
     }
 
     /// Applies every layer in order (how a nested `Sequential` works as a layer).
@@ -124,6 +126,6 @@ public final class Sequential: Layer {
     /// Forgets the graph (after the layers or the loss changed); the next build makes a new one
     /// with the same parameters.
     func invalidate() {
-        (graph, cachedTrainer) = (nil, nil)
+        (graph, cachedTrainer, cachedPredictor) = (nil, nil, nil)
     }
 }

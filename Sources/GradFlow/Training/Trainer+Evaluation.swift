@@ -24,10 +24,14 @@ extension Trainer {
         let order = Array(0..<set.count)
         var predictions: Tensor?
         var total: Double = 0
+        // A prediction the loss does not read (a sigmoid or softmax output after the logits the loss
+        // takes) is computed by a pass of its own; otherwise its value would be a stale batch's.
+        let separate = !Graph.ancestors(of: loss).contains(ObjectIdentifier(prediction))
         for range in ranges {
             refill(features, rows: order[range], from: set.features)
             refill(labels, rows: order[range], from: set.labels)
             total += Double(try graph.evaluate(loss).scalars[0]) * Double(range.count)
+            if separate { _ = try graph.evaluate(prediction) }
             copy(prediction.value, intoRowsFrom: range.lowerBound, of: &predictions, total: set.count)
         }
         let result = predictions ?? Tensor.zeros([0])

@@ -207,12 +207,12 @@ public final class Trainer {
         input.value = buffer
     }
 
-    /// `data` with features and labels reshaped to the inputs' declared per-example shapes.
-    /// - Throws: `TrainerError.dataShapeMismatch` when the element counts per example differ.
     /// Checks that `data`'s features and labels fit the graph's inputs (as `fit` and `evaluate` will).
     /// - Throws: `TrainerError.dataShapeMismatch` naming the input and both shapes.
     public func check(_ data: Dataset) throws(TrainerError) { _ = try conformed(data) }
 
+    /// `data` with features and labels reshaped to the inputs' declared per-example shapes.
+    /// - Throws: `TrainerError.dataShapeMismatch` when the element counts per example differ.
     func conformed(_ data: Dataset) throws(TrainerError) -> Dataset {
         Dataset(uncheckedFeatures: try conformed(data.features, to: features),
                 labels: try conformed(data.labels, to: labels))

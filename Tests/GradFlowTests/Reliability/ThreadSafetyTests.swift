@@ -30,7 +30,7 @@ final class ThreadSafetyTests: XCTestCase {
         let results = Mutex<[Int: Tensor]>([:])
         DispatchQueue.concurrentPerform(iterations: threads) { index in
             for _ in 0..<20 {
-                guard let prediction = try? session.predict(x, batchSize: 16) else { return }
+                guard let prediction = try? session.predict(x) else { return }
                 results.withLock { $0[index] = prediction }
             }
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A forward-only, `Sendable` recipe of a trained graph from which any number of threads may
 /// predict at once.
 ///
@@ -10,9 +12,13 @@
 ///
 /// A session records, by value, the nodes the output depends on (never the loss): each node's kind
 /// and settings, its operands, and the parameters' tensors — which share the trained weights'
-/// storage (`Tensor` is copy-on-write, so this is cheap, and training the original later does not
-/// change the session). Each `predict` call builds its own private graph from the recipe, so
-/// concurrent calls share nothing mutable: no locks, no races.
+/// storage (`Tensor` is copy-on-write, so this is cheap, every replica shares the same weights, and
+/// training the original later does not change the session).
+///
+/// `predict` runs on a planned replica (`Predictor`: a private graph planned per batch size) taken
+/// from the session's pool and given back after the call, so concurrent calls never share a replica
+/// (a thread that finds the pool empty makes a new one; the pool keeps them for the next calls), and
+/// steady-state calls allocate nothing but their result — `predict(_:into:)` not even that.
 ///
 /// ```swift
 /// let session = try InferenceSession(model: model)          // once, on the training thread
@@ -40,6 +46,8 @@ public struct InferenceSession: Sendable {
     private let recipes: [Recipe]
     private let inputIndex: Int
     private let outputIndex: Int
+    /// The replicas not in use; shared by copies of this session.
+    private let pool = ReplicaPool()
 
     /// The features input's name and declared shape (`[.batch, …]`).
     public let inputName: String
@@ -55,6 +63,12 @@ public struct InferenceSession: Sendable {
     ///   does not depend on the input (naming it), `.invalidValue` for a node kind that cannot be
     ///   copied (a custom `Node` subclass that does not adopt `InferenceCopyable`).
     public init(graph: Graph, input: Input, output: Node) throws {
+        try self.init(graph: graph, input: input, output: output, recordingWeights: true)
+    }
+
+    /// As `init(graph:input:output:)`; with `recordingWeights` false the parameters are recorded as
+    /// zeros of their shapes (for a `Predictor` that borrows the live weights at each call).
+    init(graph: Graph, input: Input, output: Node, recordingWeights: Bool) throws {
         guard graph.nodes.contains(output) else {
             throw GraphError.missingFeed(input: output.name, consumer: "the inference session (the output is not part of the graph)")
         }
@@ -67,7 +81,9 @@ public struct InferenceSession: Sendable {
         for node in graph.nodes where needed.contains(ObjectIdentifier(node)) {
             let operands = node.inboundNodes.compactMap { index[ObjectIdentifier($0)] }
             index[ObjectIdentifier(node)] = recipes.count
-            let kind = node === input ? .input(input.shape, nil) : try InferenceSession.kind(of: node)   // not the last batch
+            let kind: Kind = node === input ? .input(input.shape, nil)   // not the last batch
+                : !recordingWeights && node is Parameter ? .parameter(Tensor.zeros(node.value.shape))
+                : try InferenceSession.kind(of: node)
             recipes.append(Recipe(kind: kind, name: node.name, operands: operands))
         }
         self.recipes = recipes
@@ -84,25 +100,29 @@ public struct InferenceSession: Sendable {
         try self.init(graph: graph, input: input, output: output)
     }
 
-    /// The outputs for `examples` (`[n] + the input's per-example shape`), forward only, in batches
-    /// of `batchSize`, on a private graph (dropout is the identity). Safe to call from many threads.
+    /// The outputs for `examples` (`[n] + the input's per-example shape`), forward only (dropout is
+    /// the identity), on a planned replica from the pool. Safe to call from many threads.
     /// - Returns: `[n] + the output's per-example shape`.
-    /// - Throws: `DataError.invalidBatchSize`, `GraphError.feedShapeMismatch` when the examples do
-    ///   not fit the input.
-    public func predict(_ examples: Tensor, batchSize: Int = 256) throws -> Tensor {
-        let (graph, input, output) = try makeGraph()
-        guard examples.rank >= 1 else {
-            throw GraphError.feedShapeMismatch(input: input.name, declared: input.shape.text, fed: examples.shape)
-        }
-        let count = examples.shape[0]
-        var scalars: [Float] = []
-        var rowShape = Array(output.shape.dropFirst()).resolved(batchSize: 1)
-        for range in try Minibatches.sequential(exampleCount: count, batchSize: batchSize) {
-            let batch = try graph.evaluate(output, feed: [input: examples.gatheringRows(Array(range))])
-            rowShape = Array(batch.shape.dropFirst())
-            scalars += batch.scalars
-        }
-        return try Tensor(shape: [count] + rowShape, scalars: scalars)
+    /// - Throws: `GraphError.feedShapeMismatch` when the examples do not fit the input.
+    public func predict(_ examples: Tensor) throws -> Tensor {
+        var result = Tensor.zeros([0])
+        try predict(examples, into: &result)
+        return result
+    }
+
+    /// `predict(_:)` into a caller's tensor (reshaped only when it does not fit): no allocation in
+    /// steady state. Safe to call from many threads, each with its own `output`.
+    /// - Throws: `GraphError.feedShapeMismatch` when the examples do not fit the input.
+    public func predict(_ examples: Tensor, into output: inout Tensor) throws {
+        let predictor = try pool.take() ?? makePredictor()
+        defer { pool.give(predictor) }
+        try predictor.predict(examples, into: &output)
+    }
+
+    /// A new planned replica for one thread (the pool makes these as needed).
+    /// - Throws: as `makeGraph()`.
+    public func makePredictor() throws -> Predictor {
+        try Predictor(makeGraph: makeGraph)
     }
 
     /// A new private graph from the recipe, with its input and output (for a caller that evaluates
@@ -181,4 +201,19 @@ public protocol InferenceCopyable: Node {
     /// A function that makes a new node like this one (same kind, settings and name) over the given
     /// operands; it must capture only `Sendable` values (the settings, not the node).
     func inferenceFactory() -> @Sendable ([Node]) throws -> Node
+}
+
+/// The replicas of an `InferenceSession` that no thread is using: taken under a mutex for one call and
+/// given back after it.
+final class ReplicaPool: @unchecked Sendable {  // `free` is only touched under `lock`
+    private let lock = NSLock()
+    private var free: [Predictor] = []
+
+    init() { free.reserveCapacity(16) }
+
+    /// A replica not in use, or nil when all are busy (the caller makes one).
+    func take() -> Predictor? { lock.withLock { free.popLast() } }
+
+    /// Returns a replica after a call.
+    func give(_ predictor: Predictor) { lock.withLock { free.append(predictor) } }
 }
