@@ -41,6 +41,10 @@ bench-compare:
 	    echo "  python3 -m venv ../.venv-bench && ../.venv-bench/bin/pip install 'torch==2.13.0+cpu' numpy threadpoolctl pandas"; \
 	    : > .build/reference.jsonl; \
 	fi
+	@if $(BENCH_PYTHON) -c "import torch" 2>/dev/null; then \
+	    echo "reference: scripts/ref_infer_torch.py (PyTorch inference_mode)"; \
+	    $(BENCH_PYTHON) scripts/ref_infer_torch.py >> .build/reference.jsonl; \
+	fi
 	.build/release/GradFlowBench --write-csv --csv-file .build/bench-table.csv
 	@if $(BENCH_PYTHON) -c "import pandas, numpy, threadpoolctl" 2>/dev/null; then \
 	    echo "reference: scripts/ref_csv.py (pandas, numpy.loadtxt) on .build/bench-table.csv"; \

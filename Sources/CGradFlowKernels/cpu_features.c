@@ -8,3 +8,12 @@ int gradflow_cpu_has_avx2_fma(void) {
     return 0;
 #endif
 }
+
+int gradflow_cpu_has_avx512f(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && gradflow_cpu_has_avx2_fma();
+#else
+    return 0;
+#endif
+}

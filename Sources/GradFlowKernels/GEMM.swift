@@ -6,7 +6,8 @@
 /// `c[i * ldc + j] = (accumulate ? c[i * ldc + j] : 0) + (bias?[j] ?? 0) + Σ_p op(A)[i, p]·op(B)[p, j]`.
 ///
 /// Packed and cache-blocked (`GEMMBlocking`), with a 6×16 register-tile micro-kernel (AVX2+FMA when
-/// the CPU has it). Above `GEMMBlocking.parallelThresholdFlops` the rows or columns of C are split
+/// the CPU has it); products of at most `GEMMBlocking.smallRowLimit` rows without transposes run
+/// unpacked (`gradflow_sgemm_small_m_*`: packing B would cost more than the product). Above `GEMMBlocking.parallelThresholdFlops` the rows or columns of C are split
 /// across up to `KernelThreads.count` threads. Steady-state calls allocate nothing. Sums over `p`
 /// are taken in blocks of `GEMMBlocking.kc` and may be fused multiply-adds, so results differ from
 /// the naive loop by rounding.
@@ -40,7 +41,8 @@ package func gemm(
 ) {
     precondition(
         m >= 0 && n >= 0 && k >= 0 && ldc >= n && lda >= (transposeA ? m : k) && ldb >= (transposeB ? k : n)
-            && threads >= 1 && (kernel != .avx2FMA || GEMMKernel.isAVX2FMASupported),
+            && threads >= 1 && (kernel != .avx2FMA || GEMMKernel.isAVX2FMASupported)
+            && (kernel != .avx512 || GEMMKernel.isAVX512Supported),
         "gemm: invalid sizes, leading dimensions, thread count or kernel")
     let problem = GEMMProblem(
         transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
@@ -48,6 +50,12 @@ package func gemm(
     if m == 0 || n == 0 { return }
     if k == 0 { return problem.applyEmptyProduct() }
     let routines = kernel.routines
+    if m <= GEMMBlocking.smallRowLimit, !transposeA, !transposeB {
+        // A few rows (a prediction for one example): one pass over B beats packing all of it.
+        // Same depth blocks as the packed path, so the result is bit-identical to it.
+        return routines.smallRows(Int64(m), Int64(n), Int64(k), Int64(GEMMBlocking.balancedDepth(k)), a, Int64(lda), b, Int64(ldb),
+                                  c, Int64(ldc), accumulate ? 1 : 0, bias)
+    }
     let flops = 2 * m * n * k
     guard threads > 1, flops >= GEMMBlocking.parallelThresholdFlops else {
         return problem.runSerial(routines)

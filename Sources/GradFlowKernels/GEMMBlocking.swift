@@ -27,6 +27,10 @@ enum GEMMBlocking {
     /// runs ≈ 0.6 ms, against ≈ 20 µs to repack a 784×128 operand.
     static let oversplitFlops = 48_000_000
 
+    /// Products with at most this many rows of C (and no transposes) skip packing: measured on the
+    /// MNIST MLP's layers, the unpacked kernel wins up to 4 rows (at 1 row, 26 µs → a few µs).
+    static let smallRowLimit = 4
+
     /// The depth of each KC block for a product of depth `k`: `⌈k / ⌈k/KC⌉⌉` rounded up to a
     /// multiple of 8 (the packing transposes' width), capped at KC. Equal blocks avoid a thin last
     /// one whose C-tile loads and stores are not amortised (k = 784: 200·3 + 184, not 256·3 + 16).
@@ -43,17 +47,22 @@ package enum GEMMKernel: Sendable {
     case automatic
     /// The AVX2+FMA intrinsics kernel (x86-64 only; callers must check `isAVX2FMASupported`).
     case avx2FMA
+    /// `.avx2FMA` with the AVX-512F few-rows kernel (callers must check `isAVX512Supported`).
+    case avx512
     /// The plain C kernel, correct on any CPU.
     case portable
 
     /// Whether this CPU can run `.avx2FMA` (decided once per process with CPUID).
     package static let isAVX2FMASupported = gradflow_cpu_has_avx2_fma() != 0
+    /// Whether this CPU can run the AVX-512F few-rows kernel (chosen by `.automatic` when it can).
+    package static let isAVX512Supported = gradflow_cpu_has_avx512f() != 0
 
     /// The C micro-kernel and packing routines for this choice.
     var routines: GEMMRoutines {
         switch self {
-        case .automatic: GEMMKernel.isAVX2FMASupported ? .avx2FMA : .portable
+        case .automatic: GEMMKernel.isAVX512Supported ? .avx512 : GEMMKernel.isAVX2FMASupported ? .avx2FMA : .portable
         case .avx2FMA: .avx2FMA
+        case .avx512: .avx512
         case .portable: .portable
         }
     }
@@ -73,13 +82,26 @@ struct GEMMRoutines {
         UnsafePointer<Float>?, Int64, Int32, Int64, Int64, UnsafeMutablePointer<Float>?
     ) -> Void
 
+    /// `(m, n, k, kc, a, lda, b, ldb, c, ldc, accumulate, bias)`: see `gradflow_sgemm_small_m_avx2`.
+    typealias SmallRows = @convention(c) (
+        Int64, Int64, Int64, Int64, UnsafePointer<Float>?, Int64, UnsafePointer<Float>?, Int64, UnsafeMutablePointer<Float>?,
+        Int64, Int32, UnsafePointer<Float>?
+    ) -> Void
+
     let kernel: Kernel
     let packA: Pack
     let packB: Pack
+    let smallRows: SmallRows
 
     static let avx2FMA = GEMMRoutines(
-        kernel: gradflow_sgemm_6x16_avx2, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2)
+        kernel: gradflow_sgemm_6x16_avx2, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
+        smallRows: gradflow_sgemm_small_m_avx2)
+    /// The AVX2 kernels, with the AVX-512F few-rows kernel (measured faster for a prediction's
+    /// single row of 128 outputs; the packed kernels stay AVX2).
+    static let avx512 = GEMMRoutines(
+        kernel: gradflow_sgemm_6x16_avx2, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
+        smallRows: gradflow_sgemm_small_m_avx512)
     static let portable = GEMMRoutines(
         kernel: gradflow_sgemm_6x16_portable, packA: gradflow_sgemm_pack_a_portable,
-        packB: gradflow_sgemm_pack_b_portable)
+        packB: gradflow_sgemm_pack_b_portable, smallRows: gradflow_sgemm_small_m_portable)
 }

@@ -8,7 +8,41 @@ final class GEMMTests: XCTestCase {
         (65, 7, 63), (129, 65, 257),
     ]
 
-    private var kernels: [GEMMKernel] { GEMMKernel.isAVX2FMASupported ? [.portable, .avx2FMA] : [.portable] }
+    private var kernels: [GEMMKernel] {
+        [.portable] + (GEMMKernel.isAVX2FMASupported ? [.avx2FMA] : []) + (GEMMKernel.isAVX512Supported ? [.avx512] : [])
+    }
+
+    func testFewRows_unpackedKernels_areBitIdenticalToThePackedPath() {
+        // A row's result must not depend on how many rows share its batch: rows 0–3 of a 9-row
+        // product (packed) equal the same rows computed alone (unpacked), bit for bit.
+        var random = TestRandom(seed: 3)
+        for kernel in kernels {
+            for (n, k) in [(128, 784), (64, 128), (10, 64), (37, 300), (200, 513)] {
+                let a = random.array(9 * k), b = random.array(k * n), bias = random.array(n)
+                var packed = [Float](repeating: 0, count: 9 * n)
+                gemm(transposeA: false, transposeB: false, m: 9, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &packed, ldc: n,
+                     accumulate: false, bias: bias, kernel: kernel, threads: 1)
+                for rows in 1...4 {
+                    var alone = [Float](repeating: 0, count: rows * n)
+                    gemm(transposeA: false, transposeB: false, m: rows, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &alone, ldc: n,
+                         accumulate: false, bias: bias, kernel: kernel, threads: 1)
+                    XCTAssertEqual(alone, Array(packed.prefix(rows * n)), "\(kernel) \(rows)×\(n)×\(k)")
+                }
+            }
+        }
+    }
+
+    func testFewRows_unpackedKernels_matchReference_aroundTheirVectorWidths() {
+        // 1–4 rows run unpacked: 128-column AVX-512 passes, 64- and 8-column AVX2 passes, scalar tails.
+        for kernel in kernels {
+            for m in 1...4 {
+                for n in [1, 7, 8, 10, 63, 64, 65, 128, 129, 200, 257] {
+                    check(m: m, n: n, k: 37, transposeA: false, transposeB: false, kernel: kernel, threads: 1)
+                    check(m: m, n: n, k: 5, transposeA: false, transposeB: false, accumulate: true, bias: true, kernel: kernel, threads: 2)
+                }
+            }
+        }
+    }
 
     func testAllTransposeForms_matchDoubleReference_onOddSizes() {
         for kernel in kernels {

@@ -30,6 +30,9 @@
 /// Returns 1 when this CPU can run the AVX2 + FMA micro-kernels, 0 otherwise.
 int gradflow_cpu_has_avx2_fma(void);
 
+/// Returns 1 when this CPU (and its OS) can run AVX-512F code, 0 otherwise.
+int gradflow_cpu_has_avx512f(void);
+
 /// One 6×16 register tile of C: `C[i][j] = (loadC ? C[i][j] : 0) + (bias ? bias[j] : 0) + Σ_p a[p·6+i]·b[p·16+j]`.
 ///
 /// `a` is a packed A micro-panel (`kc` steps of 6 floats), `b` a packed B micro-panel (`kc` steps of 16
@@ -65,5 +68,25 @@ void gradflow_sgemm_pack_a_portable(const float *a, int64_t lda, int transposed,
 /// `gradflow_sgemm_pack_b_avx2` in plain C (any CPU; same output).
 void gradflow_sgemm_pack_b_portable(const float *b, int64_t ldb, int transposed, int64_t depth,
                                     int64_t cols, float *dst);
+
+/// `C[i][j] = (accumulate ? C[i][j] : 0) + (bias ? bias[j] : 0) + Σ_p a[i·lda + p]·b[p·ldb + j]` for
+/// `0 ≤ i < m`, `0 ≤ j < n`, without packing: for a few rows (a prediction for one example), where
+/// packing B would cost more than the product. Bit-identical to the packed path with depth blocks of
+/// `kc` (the same block sums, bias and C additions in the same order). Requires AVX2 and FMA;
+/// O(m·n·k), each B row read m times.
+void gradflow_sgemm_small_m_avx2(int64_t m, int64_t n, int64_t k, int64_t kc, const float *a, int64_t lda,
+                                 const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate,
+                                 const float *bias);
+
+/// `gradflow_sgemm_small_m_avx2` with AVX-512F: 8 zmm accumulators cover 128 columns in one pass over
+/// B's rows (AVX2's 16 registers hold 64). Requires AVX-512F (check `gradflow_cpu_has_avx512f()`).
+void gradflow_sgemm_small_m_avx512(int64_t m, int64_t n, int64_t k, int64_t kc, const float *a, int64_t lda,
+                                   const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate,
+                                   const float *bias);
+
+/// `gradflow_sgemm_small_m_avx2` in plain C (any CPU), bit-identical to the portable micro-kernel.
+void gradflow_sgemm_small_m_portable(int64_t m, int64_t n, int64_t k, int64_t kc, const float *a, int64_t lda,
+                                     const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate,
+                                     const float *bias);
 
 #endif

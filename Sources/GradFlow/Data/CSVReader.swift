@@ -76,6 +76,60 @@ public enum CSVReader {
         return Dataset(uncheckedFeatures: table.features, labels: table.labels)
     }
 
+    /// Reads the feature columns of `path` (every column except the `excluding` ones the header
+    /// has) in chunks of at most `rows` rows, calling `body` with each chunk `[≤ rows, features]` and
+    /// the file line of its first row: memory is bounded by one chunk (plus the mapped file's pages,
+    /// which the system may drop), for predicting on files larger than memory.
+    /// - Throws: as `load(path:target:limits:threads:)`, and whatever `body` throws.
+    public static func forEachChunk(path: String, excluding targets: [String] = [], rows: Int, limits: ResourceLimits = .default,
+                                    _ body: (_ features: Tensor, _ firstLine: Int) throws -> Void) throws {
+        let file = try map(path, limits: limits)
+        guard let raw = file.bytes.baseAddress, file.bytes.count > 0 else { throw DataError.emptyFile(file: path) }
+        let base = raw.assumingMemoryBound(to: UInt8.self), end = file.bytes.count
+        // The header line and the number of columns come from a parse of the header and one line.
+        var position = 0, line = 1
+        if end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 }
+        while position < end, CSVRowParser.isBlankLine(base, position, end) { position = CSVRowParser.nextLine(base, position, end); line += 1 }
+        guard position < end else { throw DataError.emptyFile(file: path) }
+        let headerEnd = CSVRowParser.lineEnd(base, position, end)
+        let headerBytes = UnsafeRawBufferPointer(start: base + position, count: headerEnd - position)
+        var start = CSVRowParser.nextLine(base, headerEnd, end)
+        line += 1
+        var any = false
+        while start < end {
+            // The next `rows` lines (blank ones included; they are skipped by the parser).
+            var stop = start, lines = 0
+            while stop < end, lines < max(1, rows) { stop = CSVRowParser.nextLine(base, stop, end); lines += 1 }
+            // A small CSV of its own: the header bytes, a newline, then this chunk's lines.
+            var chunk = [UInt8](headerBytes)
+            chunk.append(10)
+            chunk.append(contentsOf: UnsafeBufferPointer(start: base + start, count: stop - start))
+            let table: CSVTable
+            do {
+                table = try chunk.withUnsafeBytes { bytes throws(DataError) in
+                    try CSVTable.read(bytes, file: path, split: .featuresExcluding(targets), limits: limits, threads: 1)
+                }
+            } catch let error as DataError {
+                if case .noDataRows = error { start = stop; line += lines; continue }   // only blank lines
+                throw CSVReader.shifted(error, by: line - 2)
+            }
+            any = true
+            try body(table.features, line)
+            (start, line) = (stop, line + lines)
+        }
+        if !any { throw DataError.noDataRows(file: path) }
+    }
+
+    /// `error` with its line moved by `offset` (a chunk's line 2 is the file's line `offset + 2`).
+    private static func shifted(_ error: DataError, by offset: Int) -> DataError {
+        switch error {
+        case let .wrongFieldCount(file, line, expected, found): return .wrongFieldCount(file: file, line: line + offset, expected: expected, found: found)
+        case let .notANumber(file, line, column, field): return .notANumber(file: file, line: line + offset, column: column, field: field)
+        case let .unterminatedQuote(file, line, column) where line > 1: return .unterminatedQuote(file: file, line: line + offset, column: column)
+        default: return error
+        }
+    }
+
     /// The 1-based line of data row `row` (0-based, blank lines not counted) of the CSV file at
     /// `path`, to name the place of a value found bad after loading; nil when it has no such row.
     public static func lineNumber(ofRow row: Int, path: String) -> Int? {

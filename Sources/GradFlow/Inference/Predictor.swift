@@ -50,6 +50,9 @@ public final class Predictor {
     public let inputShape: SymbolicShape
     /// The output's per-example shape (`[10]` for ten classes).
     public let outputExampleShape: [Int]
+    /// The input's per-example shape (`[784]`), and the floats per example of input and output.
+    private let exampleShape: [Int]
+    private let inputWidth: Int, outputWidth: Int
 
     private let makeGraph: () throws -> (graph: Graph, input: Input, output: Node)
     private var plans: [Plan] = []
@@ -75,6 +78,8 @@ public final class Predictor {
         inputName = first.input.name
         inputShape = first.input.shape
         outputExampleShape = Array(first.output.shape.dropFirst()).resolved(batchSize: 1)
+        exampleShape = Array(first.input.shape.dropFirst()).resolved(batchSize: 1)
+        (inputWidth, outputWidth) = (exampleShape.reduce(1, *), outputExampleShape.reduce(1, *))
         plans.reserveCapacity(Predictor.maximumPlans + 1)
         plans.append(try Plan(graph: first.graph, input: first.input, output: first.output, batch: 1, live: live))
         release(plans[0])
@@ -93,12 +98,10 @@ public final class Predictor {
     /// is not already `[n] + outputExampleShape`. Allocates nothing in steady state.
     /// - Throws: `GraphError.feedShapeMismatch` when the examples do not fit the input.
     public func predict(_ examples: Tensor, into output: inout Tensor) throws {
-        let exampleShape = Array(inputShape.dropFirst()).resolved(batchSize: 1)
         guard examples.rank == exampleShape.count + 1, examples.shape.dropFirst().elementsEqual(exampleShape) else {
             throw GraphError.feedShapeMismatch(input: inputName, declared: inputShape.text, fed: examples.shape)
         }
         let count = examples.shape[0]
-        let outputWidth = outputExampleShape.reduce(1, *), inputWidth = exampleShape.reduce(1, *)
         if output.rank != outputExampleShape.count + 1 || output.shape[0] != count || !output.shape.dropFirst().elementsEqual(outputExampleShape) {
             output = Tensor.zeros([count] + outputExampleShape)
         }

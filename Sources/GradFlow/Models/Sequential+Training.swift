@@ -109,7 +109,9 @@ extension Sequential {
     /// - Throws: as `predict(_:batchSize:)`.
     public func predict(_ x: Tensor, into output: inout Tensor, batchSize: Int = 256) throws {
         let examples = try asExamples(x)
-        try build(inputShape: Array(examples.shape.dropFirst()))
+        if graph == nil || !(inputShape.map { examples.shape.dropFirst().elementsEqual($0) } ?? false) {
+            try build(inputShape: Array(examples.shape.dropFirst()))
+        }
         guard let input, let prediction = self.output, let graph else { throw ModelError.notBuilt }
         if cachedPredictor == nil || cachedPredictor?.maximumBatch != max(1, batchSize) {
             let session = try InferenceSession(graph: graph, input: input, output: prediction, recordingWeights: false)

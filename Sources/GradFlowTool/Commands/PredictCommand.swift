@@ -28,24 +28,42 @@ enum PredictCommand {
             session.data.targetScaler = try stored[GraphSession.targetScalerKey].map { try scaler($0, weights) }
         }
         try session.loadWeights(weights)
-        var features = try readFeatures(input, source: session.file.data?.source)
-        let width = Array(try session.file.featuresInput().shape.dropFirst()).resolved(batchSize: 1).reduce(1, *)
-        let columns = features.rank == 2 ? features.shape[1] : 0
-        guard columns == width else {
-            throw CommandError.runtime("\(input): each row has \(columns) feature column\(columns == 1 ? "" : "s"), but the graph's input "
-                                       + "'\(try session.file.featuresInput().name)' takes \(width) (\(path))")
-        }
-        if let scaler = session.data.featureScaler { features = try scaler.transform(features) }
         session.file.setTraining(false)
-        var predictions = try session.trainer.predict(features)
-        if let scaler = session.data.targetScaler, predictions.rank == 2, predictions.shape[1] == scaler.mean.count {
-            predictions = try scaler.inverseTransform(predictions)
-        }
+        let featuresInput = try session.file.featuresInput()
+        let width = Array(featuresInput.shape.dropFirst()).resolved(batchSize: 1).reduce(1, *)
         let kind: Output = options.flags.contains("logits") || !session.file.metric.isClassification ? .values
             : session.file.output is Sigmoid ? .probability
             : session.file.metric == .binaryAccuracy ? .binaryLogits : .logits
-        print(csv(predictions, as: kind, precision: precision), terminator: "")
+        // Streamed: chunks of rows are read, predicted on the planned path and printed, so memory
+        // stays bounded by one chunk whatever the file's size.
+        let predictor = try InferenceSession(graph: session.file.graph, input: featuresInput, output: session.file.output).makePredictor()
+        var targets: [String] = []
+        if case .csv(_, let columns, _, _, _)? = session.file.data?.source { targets = columns }
+        var predictions = Tensor.zeros([0])
+        var (rows, header) = (0, true)
+        let clock = ContinuousClock(), started = clock.now
+        try CSVReader.forEachChunk(path: input, excluding: targets, rows: chunkRows) { chunk, firstLine in
+            let columns = chunk.rank == 2 ? chunk.shape[1] : 0
+            guard columns == width else {
+                throw CommandError.runtime("\(input): each row has \(columns) feature column\(columns == 1 ? "" : "s"), but the graph's input "
+                                           + "'\(featuresInput.name)' takes \(width) (\(path))")
+            }
+            let features = try session.data.featureScaler.map { try $0.transform(chunk) } ?? chunk
+            try predictor.predict(try features.reshaped([chunk.shape[0]] + Array(featuresInput.shape.dropFirst()).resolved(batchSize: 1)),
+                                  into: &predictions)
+            if let scaler = session.data.targetScaler, predictions.rank == 2, predictions.shape[1] == scaler.mean.count {
+                predictions = try scaler.inverseTransform(predictions)
+            }
+            print(csv(predictions, as: kind, precision: precision, header: header), terminator: "")
+            (rows, header) = (rows + chunk.shape[0], false)
+        }
+        let elapsed = (clock.now - started).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        writeError("predicted \(rows) rows in \(fixedText(Float(seconds), 3)) s (\(Int(Double(rows) / max(seconds, 1e-9))) rows/s)")
     }
+
+    /// Rows read and predicted at a time.
+    static let chunkRows = 8192
 
     private static func scaler(_ text: String, _ weights: String) throws -> Standardizer {
         guard let scaler = Standardizer(encoded: text) else {
@@ -66,24 +84,18 @@ enum PredictCommand {
         case probability
     }
 
-    /// The feature rows of a CSV file: every column except the graph's CSV target, when present
-    /// (the same reader, quoting and line rules as training).
-    private static func readFeatures(_ path: String, source: DataSource?) throws -> Tensor {
-        var targets: [String] = []
-        if case .csv(_, let columns, _, _, _)? = source { targets = columns }
-        return try CSVReader.loadFeatures(path: path, excluding: targets)
-    }
-
     /// One line per row: `class,p0,p1,…` for a multi-class classifier, `class,probability` for a
-    /// binary one, `class0,…,p0,…` for a multi-label one, else the values (`y0,y1,…` or `prediction`). Numbers with `precision` decimals,
+    /// binary one, `class0,…,p0,…` for a multi-label one, else the values (`y0,y1,…` or `prediction`);
+    /// the header line only when `header`. Numbers with `precision` decimals,
     /// or in full (Swift's shortest exact form) when nil.
-    static func csv(_ predictions: Tensor, as kind: Output, precision: Int?) -> String {
+    static func csv(_ predictions: Tensor, as kind: Output, precision: Int?, header: Bool = true) -> String {
         let rows = predictions.shape.first ?? 0
         let width = rows > 0 ? predictions.count / rows : (predictions.shape.dropFirst().first ?? 1)
         func number(_ value: Float) -> String { precision.map { fixedText(value, $0) } ?? "\(value)" }
         var lines: [String] = []
         let independent = kind == .binaryLogits || kind == .probability || width == 1
         switch kind {
+        case _ where !header: break
         case .values: lines.append((0..<width).map { width == 1 ? "prediction" : "y\($0)" }.joined(separator: ","))
         case _ where width == 1: lines.append("class,probability")
         case _ where independent: lines.append(((0..<width).map { "class\($0)" } + (0..<width).map { "p\($0)" }).joined(separator: ","))
