@@ -116,6 +116,7 @@ public enum CSVReader {
             any = true
             try body(table.features, line)
             (start, line) = (stop, line + lines)
+            file.release(before: start)   // re-read from the file if touched again (the header is)
         }
         if !any { throw DataError.noDataRows(file: path) }
     }

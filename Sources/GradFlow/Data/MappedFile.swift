@@ -61,6 +61,15 @@ final class MappedFile {
         if let mapping { munmap(mapping, bytes.count) }
     }
 
+    /// Tells the system that bytes before `offset` will not be read again, so their pages leave this
+    /// process's resident memory (a streamed read then stays bounded by what it has not consumed).
+    func release(before offset: Int) {
+        guard let mapping else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let end = min(offset, bytes.count) / page * page
+        if end > 0 { _ = madvise(mapping, end, MADV_DONTNEED) }
+    }
+
     private static func kindName(_ kind: mode_t) -> String {
         switch kind {
         case S_IFIFO: return "a FIFO"

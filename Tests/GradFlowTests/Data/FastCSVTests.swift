@@ -185,4 +185,25 @@ final class FastCSVTests: XCTestCase {
             XCTAssertEqual(error as? DataError, .missingColumn(file: path, column: "q", available: ["a", "y", "b", "z"]))
         }
     }
+
+    func testForEachChunk_readsEveryRowOnce_inBoundedChunks_andPlacesErrorsInTheFile() throws {
+        let path = folder + "/stream.csv"
+        var text = "a,label,b\n"
+        for row in 0..<30 { text += "\(row),9,\(row * 2)\n" + (row % 4 == 0 ? "\n" : "") }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        var seen: [Float] = [], lines: [Int] = [], largest = 0
+        try CSVReader.forEachChunk(path: path, excluding: ["label"], rows: 7) { chunk, firstLine in
+            seen += chunk.scalars
+            lines.append(firstLine)
+            largest = max(largest, chunk.shape[0])
+        }
+        XCTAssertEqual(seen, try CSVReader.loadFeatures(path: path, excluding: ["label"]).scalars)
+        XCTAssertLessThanOrEqual(largest, 7)
+        XCTAssertEqual(lines.first, 2)
+        try (text + "31,9,x\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        XCTAssertThrowsError(try CSVReader.forEachChunk(path: path, excluding: ["label"], rows: 7) { _, _ in }) { error in
+            XCTAssertEqual(error as? DataError, .notANumber(file: path, line: lastLine, column: 6, field: "x"))
+        }
+    }
 }
