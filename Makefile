@@ -7,7 +7,7 @@ MNIST ?= $(or $(GRADFLOW_MNIST),../shared/datasets/mnist)
 BENCH_VENV ?= $(abspath ../.venv-bench)
 BENCH_PYTHON = $(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/python,python3)
 
-.PHONY: build test test-debug demo bench bench-compare fuzz sanitize clean
+.PHONY: build test test-debug demo pictures bench bench-compare fuzz sanitize clean
 
 build:
 	$(SWIFT) build -c release
@@ -25,6 +25,16 @@ demo: build
 	$(SWIFT) run -c release gradflow demo iris
 	$(SWIFT) run -c release gradflow train Graphs/digits.graph
 	$(SWIFT) run -c release gradflow train Graphs/skip.graph
+
+# The pictures README shows (docs/pictures/*.svg), drawn by GradFlow from the demo graphs.
+GRADFLOW = .build/release/gradflow
+pictures: build
+	mkdir -p docs/pictures
+	$(GRADFLOW) train Graphs/digits.graph --save .build/digits.safetensors --plot docs/pictures/digits-training.svg
+	$(GRADFLOW) eval Graphs/digits.graph --weights .build/digits.safetensors --report docs/pictures/digits-report.svg
+	$(GRADFLOW) train Graphs/diabetes.graph --save .build/diabetes.safetensors
+	$(GRADFLOW) eval Graphs/diabetes.graph --weights .build/diabetes.safetensors --report docs/pictures/diabetes-report.svg
+	$(GRADFLOW) draw Graphs/skip.graph > docs/pictures/skip-graph.svg
 
 bench:
 	GRADFLOW_MNIST=$(MNIST) $(SWIFT) run -c release GradFlowBench

@@ -93,13 +93,10 @@ public struct SVGPlot: Equatable, Sendable {
         try SVGPlot.write(svg(), to: path)
     }
 
-    /// Writes SVG text to `path`, atomically.
-    static func write(_ text: String, to path: String) throws(PlotError) {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .unwritable(file: path, reason: error.localizedDescription)
-        }
+    /// Writes SVG text (a plot, a report, a graph drawing) to `path`, atomically (`AtomicFile`).
+    /// - Throws: `PlotError.unwritable` with the system's reason.
+    public static func write(_ text: String, to path: String) throws(PlotError) {
+        do { try AtomicFile.write(Array(text.utf8), to: path) } catch { throw .unwritable(file: path, reason: error.reason) }
     }
 
     private mutating func add(x: [Float], y: [Float], label: String, mark: Mark, color: String?) throws(PlotError) {

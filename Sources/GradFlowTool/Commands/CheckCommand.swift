@@ -35,6 +35,15 @@ enum DotCommand {
     }
 }
 
+/// `gradflow draw FILE`: the graph as SVG on standard output, drawn by GradFlow.
+enum DrawCommand {
+    static func run(_ arguments: [String]) throws {
+        let options = try CommandOptions(arguments, accepted: [], command: "draw")
+        let file = try GraphFile.load(path: try options.graphFile("draw"))
+        print(file.graph.svg(title: file.fileName), terminator: "")
+    }
+}
+
 /// `gradflow plan FILE [--batch N]`: the Kahn order and the memory plan.
 enum PlanCommand {
     static func run(_ arguments: [String]) throws {

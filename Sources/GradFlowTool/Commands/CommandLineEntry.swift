@@ -27,6 +27,7 @@ func runGradFlow(_ arguments: [String]) -> Int32? {
         case "eval": try EvalCommand.run(rest)
         case "predict": try PredictCommand.run(rest)
         case "dot": try DotCommand.run(rest)
+        case "draw": try DrawCommand.run(rest)
         case "plan": try PlanCommand.run(rest)
         default: return nil
         }

@@ -3,16 +3,18 @@ import GradFlow
 /// The help texts of the graph-file commands.
 enum GradFlowHelp {
     /// The commands with help pages.
-    static let commands = ["check", "train", "eval", "predict", "dot", "plan", "demo"]
+    static let commands = ["check", "train", "eval", "predict", "draw", "dot", "plan", "demo"]
 
     static let overview = """
         usage: gradflow COMMAND [ARGUMENTS]
 
         commands:
           check FILE                      parse, infer shapes, gradient-check the whole graph
-          train FILE [--epochs N] [--seed S] [--save CKPT [--save-every N]] [--resume CKPT] [--no-guards] [--plot loss.svg]
-          eval FILE --weights W           loss and metric on the file's held-out data
-          predict FILE --weights W --input data.csv    predictions as CSV on standard output
+          train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT [--save-every N]] [--resume CKPT | --init W]
+                     [--no-guards] [--plot loss.svg]
+          eval FILE --weights W [--json] [--report report.svg]    loss and metric on the file's held-out data
+          predict FILE --weights W --input data.csv [--logits] [--precision N]    predictions as CSV on standard output
+          draw FILE                       the graph as SVG, drawn by GradFlow (no Graphviz needed)
           dot FILE                        Graphviz DOT of the graph on standard output
           plan FILE [--batch N]           Kahn order and memory plan
           demo NAME                       the built-in demos (xor, regression, iris, …)
@@ -63,9 +65,12 @@ enum GradFlowHelp {
                 """
         case "eval":
             return """
-                usage: gradflow eval FILE --weights W.safetensors [--json] [--seed S]
+                usage: gradflow eval FILE --weights W.safetensors [--json] [--report report.svg] [--seed S]
                 Loads the weights into the graph and prints loss and metric on the training and held-out data;
-                --json prints one JSON object with the numbers in full precision. Accuracy of a binary
+                --json prints one JSON object with the numbers in full precision. --report writes an SVG of the
+                held-out predictions: for classifiers the confusion matrix as a heat map with per-class recall
+                and, for image inputs (MNIST, or a square number of features such as digits' 8×8), the most
+                confident mistakes with their probabilities; for regression predicted vs true and residuals. Accuracy of a binary
                 classifier (one logit) counts class 1 when the logit is > 0 (probability > 0.5).
                 """
         case "predict":
@@ -78,6 +83,9 @@ enum GradFlowHelp {
                 sigmoid; class 1 when > 0.5), for regression the values. --logits prints the raw outputs
                 instead; numbers are in full precision unless --precision N asks for N decimals.
                 """
+        case "draw":
+            return "usage: gradflow draw FILE > graph.svg\nDraws the graph as SVG: nodes in layers by their Kahn order with operation, name, shape\n"
+                + "and parameter count; inputs blue, parameters orange, the loss with a double border."
         case "dot":
             return "usage: gradflow dot FILE\nWrites Graphviz DOT: operations as boxes (name, op, shape), inputs blue, parameters orange.\n"
                 + "Render with: gradflow dot FILE | dot -Tsvg > graph.svg"

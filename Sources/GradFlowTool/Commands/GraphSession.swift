@@ -61,6 +61,32 @@ struct GraphSession {
         return [line("train", train, data.train.count), line("test ", test, data.test.count)]
     }
 
+    /// The evaluation report of the held-out predictions (`EvaluationReport`): a classification
+    /// report (with mistakes drawn when the examples are images) or a regression one.
+    func reportSVG() throws -> String {
+        let (_, test) = try evaluations()
+        let title = file.fileName.split(separator: "/").last.map(String.init) ?? file.fileName
+        let width = test.predictions.count / max(test.predictions.shape.first ?? 1, 1)
+        guard file.metric.isClassification, file.metric == .accuracy || width == 1 else {
+            // In the data's own units when the targets were standardised for training.
+            var (predictions, targets) = (test.predictions, data.test.labels)
+            if let scaler = data.targetScaler, scaler.mean.count == width {
+                let columns = [predictions.shape[0], width]
+                predictions = try scaler.inverseTransform(try predictions.reshaped(columns))
+                targets = try scaler.inverseTransform(try targets.reshaped(columns))
+            }
+            return try EvaluationReport.regression(predictions: predictions, targets: targets, title: title)
+        }
+        let probabilities = EvaluationReport.probabilities(test.predictions, isProbability: file.output is Sigmoid || file.output is Softmax)
+        let labels = data.test.labels.scalars.map { Int($0.rounded()) }
+        let pixels = data.test.features.count / max(data.test.count, 1)
+        let side = Int(Double(pixels).squareRoot().rounded())
+        var images: (pixels: Tensor, height: Int, width: Int)?
+        if case .mnist? = file.data?.source { images = (data.test.features, 28, 28) }
+        else if side * side == pixels, side >= 6 { images = (data.test.features, side, side) }
+        return try EvaluationReport.classification(probabilities: probabilities, labels: labels, images: images, title: title)
+    }
+
     /// `evaluations()` as one JSON object, numbers in full precision (`gradflow eval --json`):
     /// `{"graph": …, "weights": …, "metric": "accuracy", "train": {"loss": …, "accuracy": …, "examples": …}, "test": {…}}`.
     func evaluationJSON(graph: String, weights: String) throws -> String {
