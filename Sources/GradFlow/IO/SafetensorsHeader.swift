@@ -2,7 +2,7 @@ import Foundation
 
 /// The JSON header of a safetensors file: written by hand (a few lines, with a deterministic key
 /// order), parsed with Foundation's `JSONSerialization` and then checked entry by entry.
-enum SafetensorsHeader {
+package enum SafetensorsHeader {
     /// The header key that holds string metadata instead of a tensor.
     static let metadataKey = "__metadata__"
 
@@ -31,8 +31,9 @@ enum SafetensorsHeader {
         return bytes
     }
 
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped.
-    static func quoted(_ text: String) -> String {
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped (also
+    /// used by the tool's JSON output).
+    package static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -95,7 +95,7 @@ struct GraphSession {
         func part(_ result: Trainer.Evaluation, _ count: Int) -> String {
             "{\"loss\": \(number(result.loss)), \"\(file.metric.rawValue)\": \(number(result.metric)), \"examples\": \(count)}"
         }
-        return "{\"graph\": \(jsonString(graph)), \"weights\": \(jsonString(weights)), \"metric\": \"\(file.metric.rawValue)\", "
+        return "{\"graph\": \(SafetensorsHeader.quoted(graph)), \"weights\": \(SafetensorsHeader.quoted(weights)), \"metric\": \"\(file.metric.rawValue)\", "
             + "\"train\": \(part(train, data.train.count)), \"test\": \(part(test, data.test.count))}"
     }
 
@@ -130,18 +130,3 @@ func fixedText(_ value: Float, _ decimals: Int) -> String {
 }
 
 private func pow10(_ n: Int) -> Double { (0..<n).reduce(1.0) { value, _ in value * 10 } }
-
-/// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
-}

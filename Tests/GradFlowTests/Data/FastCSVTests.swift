@@ -4,7 +4,7 @@ import Foundation
 
 /// The byte-level CSV reader: numbers bit-identical to `Float(String)`, the same rows from one thread
 /// or several, places in errors, and refused inputs (NUL and control bytes, non-files, limits).
-final class FastCSVTests: XCTestCase {
+final class FastCSVTests: TemporaryFolderTestCase {
     private func parse(_ text: String) -> Float? {
         var copy = text
         return copy.withUTF8 { bytes in
@@ -129,12 +129,6 @@ final class FastCSVTests: XCTestCase {
         }
     }
 
-    private var folder = ""
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "gradflow-csv-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
     func testLoad_notARegularFile_saysWhatItIs() throws {
         let fifo = folder + "/pipe.csv"

@@ -4,14 +4,11 @@ import Foundation
 
 /// `gradflow train --save/--resume/--init`: a run that fails before its first step leaves an existing
 /// checkpoint byte for byte as it was; resume is explicit; bad stored values are refused at load.
-final class CheckpointSafetyTests: XCTestCase {
-    private var folder = ""
+final class CheckpointSafetyTests: TemporaryFolderTestCase {
     override func setUpWithError() throws {
         _ = try ToolBinary.required()
-        folder = NSTemporaryDirectory() + "gradflow-safety-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try super.setUpWithError()
     }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
 
     /// A good checkpoint of Graphs/iris.graph after 3 epochs, and its bytes.
     private func goodCheckpoint() throws -> (path: String, bytes: Data) {

@@ -4,16 +4,7 @@ import Foundation
 
 /// Saves under `kill -9`: the checkpoint is always the previous or the new valid file, and the
 /// temporary files of killed writers are removed by the next save.
-final class CrashedSaveTests: XCTestCase {
-    private var folder = ""
-
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "gradflow-crash-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
-
+final class CrashedSaveTests: TemporaryFolderTestCase {
     private func names() throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: folder).sorted() }
 
     /// The PID of a process that has exited (so no process has it, barring reuse within the test).
@@ -31,7 +22,7 @@ final class CrashedSaveTests: XCTestCase {
         let stale = "ck.safetensors.tmp-\(dead)"
         let live = "ck.safetensors.tmp-1"                 // init: always running
         let unrelated = ["ck.safetensors.tmp-notapid", "other.safetensors.tmp-\(dead)", "ck.safetensors.bak"]
-        for name in [stale, live] + unrelated { FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1, 2])) }
+        for name in [stale, live] + unrelated { XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1, 2]))) }
         try Checkpoint.write(tensors: ["w": Tensor([1, 2, 3])], to: target)
         XCTAssertEqual(try names(), ([live, "ck.safetensors"] + unrelated).sorted())
         XCTAssertEqual(try Checkpoint.read(from: target)["w"], Tensor([1, 2, 3]))

@@ -4,13 +4,7 @@ import Foundation
 
 /// Bad inputs named with their place: paths that are not files, duplicate tensor names, labels a
 /// model cannot take (with the file's line), IDX files that disagree, inputs of the wrong width.
-final class InputPlaceTests: XCTestCase {
-    private var folder = ""
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "gradflow-place-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+final class InputPlaceTests: TemporaryFolderTestCase {
 
     func testEveryReader_refusesWhatIsNotARegularFile_sayingWhatItIs() throws {
         let fifo = folder + "/pipe"

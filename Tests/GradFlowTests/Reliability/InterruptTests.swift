@@ -4,8 +4,6 @@ import GradFlow
 
 /// Ctrl-C: the flag, the trainer stopping between steps, and SIGINT sent to a training `gradflow`.
 final class InterruptTests: XCTestCase {
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
 
     private func regression(interruption: InterruptFlag) throws -> (Trainer, Dataset) {
         let X = Input("X", shape: [.batch, 1]), y = Input("y", shape: [.batch, 1])
@@ -49,21 +47,14 @@ final class InterruptTests: XCTestCase {
         XCTAssertTrue(flag.isInterruptionRequested)
     }
 
-    /// The `gradflow` built next to the test bundle.
-    private static var binary: URL? {
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent(),
-                          Bundle(for: InterruptTests.self).bundleURL.deletingLastPathComponent()]
-        return candidates.map { $0.appendingPathComponent("gradflow") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
     func testSIGINT_toTrainingBinary_savesALoadableCheckpointAndSaysHowToResume() throws {
-        guard let binary = Self.binary else { throw XCTSkip("gradflow is not built next to the tests") }
+        let binary = try ToolBinary.required()
         let checkpoint = FileManager.default.temporaryDirectory.appendingPathComponent("gradflow-sigint-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: checkpoint) }
         let process = Process()
         process.executableURL = binary
         process.arguments = ["train", "Graphs/iris.graph", "--epochs", "1000000", "--save", checkpoint]
-        process.currentDirectoryURL = Self.repository
+        process.currentDirectoryURL = ToolBinary.repository
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -101,22 +92,12 @@ final class InterruptTests: XCTestCase {
     }
 
     func testTrainCommand_resumeAndGuardOptions_checkTheirArguments() throws {
-        guard let binary = Self.binary else { throw XCTSkip("gradflow is not built next to the tests") }
+        let binary = try ToolBinary.required()
         XCTAssertEqual(try run(binary, ["train", "Graphs/xor.graph", "--save-every", "2"]), 2)
         XCTAssertEqual(try run(binary, ["train", "Graphs/xor.graph", "--epochs", "2", "--no-guards"]), 0)
         XCTAssertEqual(try run(binary, ["train", "Graphs/xor.graph", "--resume", "/nonexistent/ckpt.safetensors"]), 1)
     }
 
     /// Runs the binary in the repository and returns its exit status (output discarded).
-    private func run(_ binary: URL, _ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repository
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
+    private func run(_ binary: URL, _ arguments: [String]) throws -> Int32 { try ToolBinary.run(arguments).code }
 }

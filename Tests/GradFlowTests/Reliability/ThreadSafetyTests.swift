@@ -1,5 +1,6 @@
 import XCTest
 import Dispatch
+import Foundation
 import Synchronization
 import GradFlow
 
@@ -27,14 +28,14 @@ final class ThreadSafetyTests: XCTestCase {
         let (model, x) = try trainedModel()
         let expected = try model.predict(x, batchSize: 16)
         let session = try InferenceSession(model: model)
-        let results = Mutex<[Int: Tensor]>([:])
+        let results = LockedResults()
         DispatchQueue.concurrentPerform(iterations: threads) { index in
             for _ in 0..<20 {
                 guard let prediction = try? session.predict(x) else { return }
-                results.withLock { $0[index] = prediction }
+                results.set(index, prediction)
             }
         }
-        let collected = results.withLock { $0 }
+        let collected = results.all
         XCTAssertEqual(collected.count, threads)
         for (index, prediction) in collected { XCTAssertEqual(prediction, expected, "thread \(index)") }
     }
@@ -94,4 +95,15 @@ private final class Opaque: Node {
     override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
     override func forward() throws { value = inboundNodes[0].value }
     override func backward() {}
+}
+
+/// Results written from many threads, under a lock (a class, so every thread reaches one instance
+/// through a shared reference rather than a captured local).
+private final class LockedResults: @unchecked Sendable {  // `values` is only touched under `lock`
+    private let lock = NSLock()
+    private var values: [Int: Tensor] = [:]
+
+    func set(_ index: Int, _ value: Tensor) { lock.withLock { values[index] = value } }
+
+    var all: [Int: Tensor] { lock.withLock { values } }
 }

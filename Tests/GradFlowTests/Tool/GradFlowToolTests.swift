@@ -3,34 +3,9 @@ import Foundation
 
 /// Runs the built `gradflow` binary: exit codes, stderr messages and the graph-file commands.
 final class GradFlowToolTests: XCTestCase {
-    private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    override func setUpWithError() throws { _ = try ToolBinary.required() }
 
-    /// The `gradflow` built next to the test bundle (the same build directory).
-    private static var binary: URL? {
-        let candidates = [URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent(),
-                          Bundle(for: GradFlowToolTests.self).bundleURL.deletingLastPathComponent()]
-        return candidates.map { $0.appendingPathComponent("gradflow") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
-
-    override func setUpWithError() throws {
-        guard Self.binary != nil else { throw XCTSkip("gradflow is not built next to the tests") }
-    }
-
-    private func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
-        let binary = try XCTUnwrap(Self.binary)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repository
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile(), errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-    }
+    private func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) { try ToolBinary.run(arguments) }
 
     private func temporaryFile(_ name: String, _ text: String) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("gradflow-tool-\(UUID().uuidString)-\(name)")

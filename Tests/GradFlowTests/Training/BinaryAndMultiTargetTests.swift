@@ -4,13 +4,7 @@ import Foundation
 
 /// Binary classifiers (one logit column) scored and printed right, several target columns, and the
 /// `pytorch` bias rule — through the library and the binary.
-final class BinaryAndMultiTargetTests: XCTestCase {
-    private var folder = ""
-    override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "gradflow-binary-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: folder) }
+final class BinaryAndMultiTargetTests: TemporaryFolderTestCase {
 
     func testAccuracy_oneLogitColumn_thresholdsAtZero() throws {
         // Logits that classify every example correctly: rounding them gave 0 correct.
