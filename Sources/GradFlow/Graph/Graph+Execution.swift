@@ -31,11 +31,6 @@ extension Graph {
         return loss.value.scalars[0]
     }
 
-    /// A forward pass over `order` (nodes of this graph in Kahn order, e.g. a prediction's
-    /// ancestors), checking the feeds and planning any node not yet planned for their batch: the
-    /// planned prediction path, which allocates nothing once planned.
-    func forward(order: [Node]) throws { try run(order) }
-
     /// Forward-only inference: computes `output` from the given feeds, evaluating only the nodes it
     /// needs (so labels need not be fed to get predictions).
     /// - Returns: a copy of `output`'s value.

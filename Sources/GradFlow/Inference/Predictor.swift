@@ -23,6 +23,8 @@ public final class Predictor {
         let input: Input
         let output: Node
         let order: [Node]
+        /// `order` without the inputs: what a call runs (the plan and the feed are already checked).
+        let operations: [Node]
         let batch: Int
         var lastUse: Int
         /// This graph's parameters and the live ones they take their values from during a call.
@@ -32,6 +34,7 @@ public final class Predictor {
             (self.graph, self.input, self.output, self.batch, lastUse) = (graph, input, output, batch, 0)
             let needed = Graph.ancestors(of: output)
             order = graph.nodes.filter { needed.contains(ObjectIdentifier($0)) }
+            operations = order.filter { !($0 is Input) }
             borrowed = order.compactMap { node in
                 guard let copy = node as? Parameter, let source = live[copy.name] else { return nil }
                 return (copy, source)
@@ -117,7 +120,9 @@ public final class Predictor {
             }
             for (copy, source) in plan.borrowed { copy.value = source.value }
             defer { release(plan) }
-            try plan.graph.forward(order: plan.order)
+            // The plan is for exactly `rows` rows and the input's shape was checked above, so the
+            // forward passes run without the graph's per-call feed checks and planning sweep.
+            for node in plan.operations { try node.forward() }
             plan.output.value.withUnsafeBufferPointer { source in
                 output.withUnsafeMutableBufferPointer { target in
                     guard let from = source.baseAddress, let to = target.baseAddress else { return }
