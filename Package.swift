@@ -8,6 +8,8 @@ import PackageDescription
 /// Training, Data) → the `gradflow` tool and the benchmarks. No package dependencies.
 let package = Package(
     name: "GradFlow",
+    // Linux (any distribution Swift 6 supports) and macOS 15+ (Synchronization's Atomic and Mutex).
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "GradFlow", targets: ["GradFlow"]),
         .executable(name: "gradflow", targets: ["GradFlowTool"]),

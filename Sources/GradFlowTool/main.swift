@@ -46,10 +46,15 @@ let demos: [String: (DemoOptions) throws -> Void] = [
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments == ["help", "demo"] { arguments = ["demo", "--help"] }
 if let code = runGradFlow(arguments) { exit(code) }   // graph-file commands: check, train, … (Commands/)
-guard arguments.first == "demo" else { fail("unknown command '\(arguments.first ?? "")'; run 'gradflow --help'", code: 2) }
+guard arguments.first == "demo" else {
+    let word = arguments.first ?? ""
+    let hint = Suggestion.nearest(to: word, in: GradFlowHelp.commands + ["help"]).map { "; did you mean '\($0)'?" } ?? ""
+    fail("unknown command '\(word)'\(hint); run 'gradflow --help'", code: 2)
+}
 arguments.removeFirst()
-if arguments.contains("--help") || arguments.first == "help" {
+if arguments.contains("--help") || arguments.contains("-h") || arguments.first == "help" {
     print(usage)
     exit(0)
 }

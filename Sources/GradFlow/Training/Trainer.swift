@@ -113,6 +113,7 @@ public final class Trainer {
         } else {
             (progress, history) = (fresh, History(metric: held == nil ? nil : metric))
         }
+        DebugBuildNotice.showOnce()
         let checks = guards.checksFiniteness || guards.rollsBackOverflowingUpdates
             ? NumericGuard(graph: graph, keepsSnapshot: guards.rollsBackOverflowingUpdates) : nil
         let clock = ContinuousClock()

@@ -10,10 +10,18 @@ func runGradFlow(_ arguments: [String]) -> Int32? {
         print(GradFlowHelp.overview)
         return 2
     }
-    let rest = Array(arguments.dropFirst())
+    var rest = Array(arguments.dropFirst())
     do {
+        // A command's own help, wherever `--help` or `-h` appears among its arguments.
+        if GradFlowHelp.commands.contains(command), command != "demo", rest.contains("--help") || rest.contains("-h"),
+           let text = GradFlowHelp.text(for: command) {
+            print(text)
+            return 0
+        }
+        if GradFlowHelp.commands.contains(command), command != "demo" { try applyGlobalOptions(&rest) }
         switch command {
         case "--help", "-h": print(GradFlowHelp.overview)
+        case "--version": print(GradFlowHelp.version)
         case "help" where rest.first == "demo":
             return nil   // the demo list is main.swift's usage text
         case "help":
@@ -44,6 +52,26 @@ func runGradFlow(_ arguments: [String]) -> Int32? {
     } catch {
         writeError("\(error)")
         return 1
+    }
+}
+
+/// Takes the options every graph-file command accepts out of `arguments` and applies them:
+/// `--threads N` (the kernels' thread budget, as `GRADFLOW_THREADS`) and `--mnist DIR` (where a
+/// `data mnist` source reads, as `GRADFLOW_MNIST`).
+/// - Throws: `CommandError.usage` for a missing or bad value.
+func applyGlobalOptions(_ arguments: inout [String]) throws {
+    for name in ["--threads", "--mnist"] {
+        while let index = arguments.firstIndex(of: name) {
+            guard index + 1 < arguments.count else { throw CommandError.usage("option '\(name)' needs a value") }
+            let value = arguments[index + 1]
+            arguments.removeSubrange(index...(index + 1))
+            if name == "--threads" {
+                guard let count = Int(value), count >= 1 else { throw CommandError.usage("option '--threads' needs a whole number ≥ 1, not '\(value)'") }
+                ComputeThreads.count = count
+            } else {
+                setenv(MNIST.environmentVariable, value, 1)
+            }
+        }
     }
 }
 

@@ -1,3 +1,5 @@
+import GradFlow
+
 /// The arguments of one `gradflow` command: positional words, `--name value` options and `--flag`
 /// switches, checked against what the command accepts.
 struct CommandOptions {
@@ -22,17 +24,32 @@ struct CommandOptions {
                     continue
                 }
                 guard accepted.contains(name) else {
-                    let all = (accepted + switches).map { "--" + $0 }.joined(separator: ", ")
-                    throw .usage("'\(command)' has no option '--\(name)'" + (all.isEmpty ? "" : "; options: " + all))
+                    throw CommandOptions.unknown("--" + name, command: command, options: accepted + switches)
                 }
                 guard index + 1 < arguments.count else { throw .usage("option '--\(name)' needs a value") }
                 values[name] = arguments[index + 1]
                 index += 2
+            } else if argument.count >= 2, argument.hasPrefix("-"), Double(argument) == nil {
+                // A short flag such as `-e`: GradFlow's options are long ones.
+                throw CommandOptions.unknown(argument, command: command, options: accepted + switches)
             } else {
                 positional.append(argument)
                 index += 1
             }
         }
+    }
+
+    /// The usage error for an option `command` does not have, with the nearest one it has (by edit
+    /// distance, or a long option starting with a short flag's letter) and the list of all.
+    static func unknown(_ option: String, command: String, options: [String]) -> CommandError {
+        let all = options.map { "--" + $0 }
+        let bare = option.drop { $0 == "-" }
+        var guess = Suggestion.nearest(to: String(bare), in: options)
+        if guess == nil, !option.hasPrefix("--") { guess = options.first { $0.hasPrefix(bare) } }
+        var message = "'\(command)' has no option '\(option)'"
+        if let guess { message += "; did you mean '--\(guess)'?" }
+        if !all.isEmpty { message += " (options: " + all.joined(separator: ", ") + ")" }
+        return .usage(message)
     }
 
     /// The single graph-file argument.

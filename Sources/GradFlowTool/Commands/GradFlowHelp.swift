@@ -5,6 +5,15 @@ enum GradFlowHelp {
     /// The commands with help pages.
     static let commands = ["check", "train", "eval", "predict", "draw", "dot", "plan", "demo"]
 
+    /// `gradflow --version`.
+    static let version = "gradflow 0.5.0 (GradFlow, Swift \(swiftVersion))"
+
+    #if swift(>=6.3)
+    private static let swiftVersion = "6.3"
+    #else
+    private static let swiftVersion = "6"
+    #endif
+
     static let overview = """
         usage: gradflow COMMAND [ARGUMENTS]
 
@@ -19,6 +28,10 @@ enum GradFlowHelp {
           plan FILE [--batch N]           Kahn order and memory plan
           demo NAME                       the built-in demos (xor, regression, iris, …)
           help [COMMAND | ops]            this text, a command's help, or the operation table
+
+        options of every command: --threads N (kernel threads; default $GRADFLOW_THREADS, else all cores),
+        --mnist DIR (where 'data mnist' reads; default $GRADFLOW_MNIST), --help / -h (the command's help).
+        gradflow --version prints the version.
 
         Graph files are described in Graphs/README.md. Exit codes: 0 ok, 1 runtime error, 2 usage error.
         """
@@ -42,10 +55,11 @@ enum GradFlowHelp {
             return """
                 usage: gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT.safetensors]
                                            [--save-every N] [--resume CKPT.safetensors | --init W.safetensors]
-                                           [--no-guards] [--plot loss.svg]
+                                           [--no-guards] [--plot loss.svg] [--quiet | --log-every N]
                 Trains with the file's data and train statements (options override them), printing one line
-                per epoch (and a progress bar on a terminal), then the final loss and metric on the training
-                and held-out data. --plot writes the loss curve as SVG.
+                per epoch (and a progress bar on a terminal; --log-every N: every N-th epoch and the last;
+                --quiet: none), then the final loss and metric on the training and held-out data. --plot
+                writes the training curves (loss, validation loss, metric) as SVG.
                 --save writes a training checkpoint (weights, optimizer state, random generators, epoch and
                 step) at the end, and every N epochs with --save-every N; it is also a weights file for eval
                 and predict. Files are written to a temporary name and renamed, so a crash never leaves a

@@ -14,8 +14,11 @@ import GradFlow
 /// starts a new run from the parameters of a weights file or checkpoint, matched by name.
 enum TrainCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "save-every", "resume", "init", "plot"],
-                                         flags: ["no-guards"], command: "train")
+        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "save-every", "resume", "init", "plot", "log-every"],
+                                         flags: ["no-guards", "quiet"], command: "train")
+        let logEvery = try options.integer("log-every")
+        let quiet = options.flags.contains("quiet")
+        if quiet, logEvery != nil { throw CommandError.usage("'--quiet' prints no epoch lines and '--log-every N' every N-th: give one of them") }
         let path = try options.graphFile("train")
         let save = options.values["save"]
         let saveEvery = try options.integer("save-every")
@@ -57,7 +60,10 @@ enum TrainCommand {
         // a run that fails earlier leaves any existing file exactly as it was.
         let stepsAtStart = trainer.progress.step
         let trained = { [unowned trainer] in trainer.progress.step > stepsAtStart }
-        trainer.epochEnded = { [unowned trainer] epoch, _ in
+        // Epoch lines: every epoch (the default), every N-th and the last (`--log-every N`), or none (`--quiet`).
+        if quiet || logEvery != nil { trainer.log = .silent }
+        trainer.epochEnded = { [unowned trainer] epoch, history in
+            if let logEvery, epoch % logEvery == 0 || epoch == epochs { print(history.summary(epoch: epoch, of: epochs)) }
             guard let save, let saveEvery, epoch % saveEvery == 0, epoch < epochs else { return }
             try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
             print("saved a checkpoint after epoch \(epoch) to \(save)")

@@ -59,4 +59,53 @@ final class GradFlowToolTests: XCTestCase {
         XCTAssertEqual(lines.first, "class,p0,p1,p2")
         XCTAssertEqual(lines.count, 3)
     }
+
+    func testCLI_helpVersionAndDidYouMean_forCommandsAndFlags() throws {
+        let version = try run(["--version"])
+        XCTAssertEqual(version.code, 0)
+        XCTAssertTrue(version.out.hasPrefix("gradflow "), version.out)
+        let typo = try run(["trian", "Graphs/xor.graph"])
+        XCTAssertEqual(typo.code, 2)
+        XCTAssertTrue(typo.err.contains("unknown command 'trian'; did you mean 'train'?"), typo.err)
+        let flag = try run(["train", "Graphs/xor.graph", "--epoch", "3"])
+        XCTAssertEqual(flag.code, 2)
+        XCTAssertTrue(flag.err.contains("no option '--epoch'; did you mean '--epochs'?"), flag.err)
+        let short = try run(["train", "Graphs/xor.graph", "-e", "3"])
+        XCTAssertEqual(short.code, 2)
+        XCTAssertTrue(short.err.contains("no option '-e'; did you mean '--epochs'?"), short.err)
+        for command in ["check", "train", "eval", "predict", "draw", "dot", "plan"] {
+            for spelling in ["--help", "-h"] {
+                let help = try run([command, spelling])
+                XCTAssertEqual(help.code, 0, "\(command) \(spelling): \(help.err)")
+                XCTAssertTrue(help.out.hasPrefix("usage: gradflow \(command)"), "\(command) \(spelling): \(help.out)")
+            }
+        }
+        for arguments in [["help", "demo"], ["demo", "-h"]] {
+            let demo = try run(arguments)
+            XCTAssertEqual(demo.code, 0, "\(arguments)")
+            XCTAssertTrue(demo.out.hasPrefix("usage: gradflow demo NAME"), "\(arguments): \(demo.out)")
+        }
+        let texts = try run(["--help"]).out + run(["help", "train"]).out
+        for option in ["--batch", "--threads", "--mnist", "--quiet", "--log-every", "--init", "--report", "--version"] {
+            XCTAssertTrue(texts.contains(option), option)
+        }
+    }
+
+    func testCLI_logEveryQuietThreadsAndMissingFiles() throws {
+        let every = try run(["train", "Graphs/xor.graph", "--log-every", "1000"])
+        XCTAssertEqual(every.code, 0, every.err)
+        XCTAssertEqual(every.out.split(separator: "\n").filter { $0.hasPrefix("Epoch ") }.map { $0.split(separator: " ")[1] },
+                       ["1000/3000", "2000/3000", "3000/3000"])
+        let quiet = try run(["train", "Graphs/xor.graph", "--quiet", "--threads", "1"])
+        XCTAssertEqual(quiet.code, 0, quiet.err)
+        XCTAssertFalse(quiet.out.contains("Epoch "), quiet.out)
+        XCTAssertTrue(quiet.out.contains("test : loss"), quiet.out)
+        XCTAssertEqual(try run(["train", "Graphs/xor.graph", "--threads", "0"]).code, 2)
+        XCTAssertEqual(try run(["train", "Graphs/xor.graph", "--quiet", "--log-every", "5"]).code, 2)
+        let missing = try run(["check", "/nonexistent/model.graph"])
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertEqual(missing.err, "/nonexistent/model.graph: error: no such file\n")
+        let folder = try run(["check", "/tmp"])
+        XCTAssertTrue(folder.err.hasPrefix("/tmp: error: is a directory"), folder.err)
+    }
 }

@@ -60,28 +60,21 @@ public final class GraphFile {
     /// - Parameters:
     ///   - seed: overrides the `train` statement's seed (parameter initialisation).
     ///   - limits: the largest tensor and parameter total the file may declare.
-    /// - Throws: `GraphFileError` (an unreadable file is reported at line 1, column 1).
+    /// - Throws: `GraphFileError` (a missing, non-regular, too large or non-UTF-8 file is reported for
+    ///   the whole file: `PATH: error: no such file`).
     public static func load(path: String, seed: UInt64? = nil, limits: ResourceLimits = .default) throws(GraphFileError) -> GraphFile {
-        let name = path
-        let start = SourceLocation(file: name, line: 1, column: 1)
-        let data: Data
-        do {
-            // At most one byte more than allowed, so a larger file (or an endless one such as
-            // /dev/zero) is refused without being read whole.
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            data = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
-        } catch {
-            throw GraphFileError(.runtime("cannot read the file: \(error.localizedDescription)"), at: start)
+        let whole = SourceLocation.whole(path)
+        // Checked before reading: a regular file (not a directory, FIFO or /dev/zero) of at most the limit.
+        let file: MappedFile
+        do { file = try MappedFile(path: path, maximumBytes: maximumFileSize) } catch {
+            throw GraphFileError(.runtime(error.isTooLarge ? "the file is larger than \(maximumFileSize) bytes, the limit for graph files"
+                                          : error.reason), at: whole)
         }
-        guard data.count <= maximumFileSize else {
-            throw GraphFileError(.runtime("the file is larger than \(maximumFileSize) bytes, the limit for graph files"), at: start)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw GraphFileError(.runtime("the file is not UTF-8 text"), at: start)
+        guard let text = String(validating: file.bytes, as: UTF8.self) else {
+            throw GraphFileError(.runtime("the file is not UTF-8 text"), at: whole)
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try GraphFile(source: text, file: name, directory: directory, seed: seed, limits: limits)
+        return try GraphFile(source: text, file: path, directory: directory, seed: seed, limits: limits)
     }
 
     /// Parses and binds graph-file text.

@@ -15,6 +15,10 @@ public struct SourceLocation: Equatable, Hashable, Sendable, CustomStringConvert
         self.column = column
     }
 
-    /// `file:line:column`.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// The whole file (line 0), for problems with the file itself: it is missing, not a regular
+    /// file, too large, not UTF-8.
+    public static func whole(_ file: String) -> SourceLocation { SourceLocation(file: file, line: 0, column: 0) }
+
+    /// `file:line:column`, or just `file` for the whole file.
+    public var description: String { line == 0 ? file : "\(file):\(line):\(column)" }
 }
