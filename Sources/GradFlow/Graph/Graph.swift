@@ -130,3 +130,19 @@ public final class Graph {
         }
     }
 }
+
+extension Graph: CustomStringConvertible {
+    /// The nodes in Kahn order, one per line: name, operation, shape, and for parameters their
+    /// element count; then the total (`print(graph)`).
+    public var description: String {
+        var lines = ["Graph: \(nodes.count) nodes, \(trainables.count) parameters (\(trainables.reduce(0) { $0 + $1.value.count }) values)"
+                     + (loss.map { ", loss '\($0.name)'" } ?? "")]
+        let width = nodes.map(\.name.count).max() ?? 0
+        for node in nodes {
+            let kind = node is Parameter ? "parameter" : node is Input ? "input" : node.kind
+            let count = node is Parameter ? "  \(node.value.count) values" : ""
+            lines.append("  " + node.name + String(repeating: " ", count: width - node.name.count) + "  \(kind) \(node.shape.text)\(count)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

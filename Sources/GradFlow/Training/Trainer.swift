@@ -35,6 +35,8 @@ public final class Trainer {
     public var epochEnded: ((_ epoch: Int, _ history: History) throws -> Void)?
     /// Called after each training step's update with that step's loss (e.g. to record step losses).
     public var stepEnded: ((_ loss: Float) -> Void)?
+    /// Gradient clipping applied before each optimizer step (nil: none).
+    public var clipping: GradientClipping?
 
     /// The NaN/infinity and divergence checks made after each step (`.default`: on).
     public var guards: NumericGuards
@@ -154,6 +156,7 @@ public final class Trainer {
             let loss = try graph.forwardAndBackward()
             let smoother = try checkStep(loss: loss, epoch: epoch, checks: checks)
             if guards.rollsBackOverflowingUpdates { checks?.saveParameters() }
+            clipping?.apply(to: graph.trainables)
             optimizer.update(graph.trainables)
             if guards.rollsBackOverflowingUpdates, let bad = checks?.rollBackIfNonFinite() {
                 throw TrainerError.nonFiniteUpdate(parameter: bad.node.name, value: "\(bad.value)", step: progress.step + 1,
