@@ -48,8 +48,9 @@ public final class Predictor {
     public static let maximumPlans = 4
     /// Inputs with more rows than this are predicted in chunks of this many.
     public let maximumBatch: Int
-    /// The features input's name and declared shape.
+    /// The features input's name.
     public let inputName: String
+    /// The features input's declared shape (`[.batch, …]`).
     public let inputShape: SymbolicShape
     /// The output's per-example shape (`[10]` for ten classes).
     public let outputExampleShape: [Int]
