@@ -37,6 +37,13 @@ public final class Trainer {
     public var stepEnded: ((_ loss: Float) -> Void)?
     /// Gradient clipping applied before each optimizer step (nil: none).
     public var clipping: GradientClipping?
+    /// Keras-style callbacks (`EarlyStopping`, `ReduceLROnPlateau`, your own `TrainingCallback`).
+    public var callbacks: [any TrainingCallback] = []
+    /// Set by `requestStop()`: `fit` returns after the current epoch.
+    private var stopRequested = false
+
+    /// Asks `fit` to return after the current epoch (what `EarlyStopping` does).
+    public func requestStop() { stopRequested = true }
 
     /// The NaN/infinity and divergence checks made after each step (`.default`: on).
     public var guards: NumericGuards
@@ -119,8 +126,10 @@ public final class Trainer {
         let checks = guards.checksFiniteness || guards.rollsBackOverflowingUpdates
             ? NumericGuard(graph: graph, keepsSnapshot: guards.rollsBackOverflowingUpdates) : nil
         let clock = ContinuousClock()
-        while progress.completedEpochs < epochs {
+        stopRequested = false
+        while progress.completedEpochs < epochs, !stopRequested {
             let epoch = progress.completedEpochs + 1
+            for callback in callbacks { try callback.epochBegan(epoch, trainer: self) }
             let start = clock.now
             var generator = progress.epochGenerator
             let batches = shuffle
@@ -139,6 +148,7 @@ public final class Trainer {
             (progress.batchesInEpoch, progress.epochLossSum, progress.epochGenerator) = (0, 0, generator)
             log.write(history.summary(epoch: epoch, of: epochs))
             try epochEnded?(epoch, history)
+            for callback in callbacks { try callback.epochEnded(epoch, history: history, trainer: self) }
         }
         return history
     }
@@ -167,6 +177,7 @@ public final class Trainer {
             progress.epochLossSum += Double(loss)
             progress.smoother = smoother
             stepEnded?(loss)
+            for callback in callbacks { callback.stepEnded(progress.step, loss: loss, trainer: self) }
             let done = progress.batchesInEpoch
             if let bar, bar.shouldRedraw(at: done) {
                 log.drawProgress(bar.line(step: done, loss: Float(progress.epochLossSum / Double(done))))
