@@ -57,3 +57,33 @@ final class CallbackTests: XCTestCase {
         XCTAssertEqual(trainer.optimizer.learningRate, 0.002, accuracy: 1e-7)
     }
 }
+
+/// `ModelCheckpoint` and `HistoryLogger`: files written during `fit`.
+final class FileCallbackTests: TemporaryFolderTestCase {
+    func testModelCheckpoint_bestOnly_holdsTheBestEpoch_andHistoryLoggerWritesEveryEpoch() throws {
+        let X = Input("X", shape: [.batch, 1]), y = Input("y", shape: [.batch, 1])
+        let w = Parameter("w", .zeros([1, 1]))
+        let out = Linear(X, w, Parameter("b", .zeros([1])))
+        let trainer = try Trainer(graph: try Graph(loss: MSE(y, out)), features: X, labels: y, prediction: out,
+                                  optimizer: try SGD(learningRate: 0.004), log: .silent)
+        let x = try Tensor(shape: [8, 1], scalars: [1, 2, 3, 4, 5, 6, 7, 8])
+        let data = try Dataset(features: x, labels: x * 3)
+        let checkpoint = ModelCheckpoint(path: folder + "/best.safetensors", monitor: .validationLoss)
+        let csv = HistoryLogger(path: folder + "/history.csv"), lines = HistoryLogger(path: folder + "/history.jsonl", format: .jsonLines)
+        trainer.callbacks = [checkpoint, csv, lines]
+        let history = try trainer.fit(data, epochs: 6, batchSize: 4, shuffleSeed: 2, validation: data, metric: .rSquared)
+        let best = history.validationLoss.indices.min { history.validationLoss[$0] < history.validationLoss[$1] }! + 1
+        XCTAssertEqual(checkpoint.bestEpoch, best)
+        let saved = try Checkpoint.readContents(from: folder + "/best.safetensors")
+        XCTAssertEqual(saved.metadata["gradflow.epoch"], String(best))
+        let text = try String(contentsOfFile: folder + "/history.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(text.first, "epoch,loss,val_loss,val_r2,seconds")
+        XCTAssertEqual(text.count, 7)
+        XCTAssertTrue(text[1].hasPrefix("1,\(history.loss[0]),\(history.validationLoss[0]),\(history.validationMetric[0]),"), String(text[1]))
+        let json = try String(contentsOfFile: folder + "/history.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(json.count, 6)
+        let last = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json[5].utf8)) as? [String: Any])
+        XCTAssertEqual(last["epoch"] as? Int, 6)
+        XCTAssertEqual((last["loss"] as? Double).map { Float($0) }, history.loss[5])
+    }
+}
