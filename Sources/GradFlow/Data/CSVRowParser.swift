@@ -14,7 +14,6 @@ struct CSVRowParser {
     }
 
     let base: UnsafePointer<UInt8>
-    let end: Int
     let columns: Int
     /// Per column: a feature index ≥ 0, label k as −1 − k (k < `labelWidth`), anything lower to skip.
     let destinations: UnsafePointer<Int>
@@ -29,7 +28,7 @@ struct CSVRowParser {
 
     /// Parses the lines from `start` to `end`; the first is line `firstLine` of the file and its row,
     /// if it is not blank, is row `firstRow` of the buffers.
-    func parse(from start: Int, firstRow: Int, firstLine: Int) -> Outcome {
+    func parse(from start: Int, to end: Int, firstRow: Int, firstLine: Int) -> Outcome {
         var i = start, row = firstRow, line = firstLine
         while i < end {
             let lineStart = i
@@ -79,7 +78,7 @@ struct CSVRowParser {
                 }
                 if column < columns {
                     guard let value, value.isFinite else {
-                        return .failure(badField(line: line, lineStart: lineStart, fieldStart: fieldStart, text: text))
+                        return .failure(badField(line: line, lineStart: lineStart, fieldStart: fieldStart, text: text, end: end))
                     }
                     let destination = destinations[column]
                     if destination >= 0 {
@@ -107,7 +106,7 @@ struct CSVRowParser {
 
     /// A field that is not a finite number; a row with the wrong number of fields is reported as
     /// that instead (as the header's field count is checked first).
-    private func badField(line: Int, lineStart: Int, fieldStart: Int, text: (Int, Int)) -> DataError {
+    private func badField(line: Int, lineStart: Int, fieldStart: Int, text: (Int, Int), end: Int) -> DataError {
         let fields = CSVRowParser.fieldCount(base, lineStart, CSVRowParser.lineEnd(base, lineStart, end))
         if fields != columns { return .wrongFieldCount(file: file, line: line, expected: columns, found: fields) }
         let field = String(decoding: UnsafeBufferPointer(start: base + text.0, count: text.1 - text.0), as: UTF8.self)

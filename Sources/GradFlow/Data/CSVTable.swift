@@ -102,10 +102,10 @@ struct CSVTable {
             labelData = [Float](unsafeUninitializedCapacity: hasLabels ? rowBound * labelWidth : 1) { labelBuffer, labelInitialized in
                 destinations.withUnsafeBufferPointer { destination in
                     outcomes.withUnsafeMutableBufferPointer { results in
-                        let job = CSVParseJob(base: base, bounds: bounds, firstRows: firstRows, firstLines: firstLines,
-                                              columns: header.count, destinations: destination.baseAddress!,
-                                              features: featureBuffer.baseAddress!, featureWidth: featureCount,
-                                              labels: hasLabels ? labelBuffer.baseAddress : nil, labelWidth: labelWidth, file: file,
+                        let parser = CSVRowParser(base: base, columns: header.count, destinations: destination.baseAddress!,
+                                                  features: featureBuffer.baseAddress!, featureWidth: featureCount,
+                                                  labels: hasLabels ? labelBuffer.baseAddress : nil, labelWidth: labelWidth, file: file)
+                        let job = CSVParseJob(parser: parser, bounds: bounds, firstRows: firstRows, firstLines: firstLines,
                                               results: results.baseAddress!)
                         parallelFor(parts, threads: threads, job)
                     }
@@ -172,24 +172,16 @@ private struct LineBreakCount: ParallelJob {
     }
 }
 
-/// Parses part `index` of the body into rows `firstRows[index]…` of the shared buffers.
+/// Parses part `index` of the body (`bounds[index]..<bounds[index + 1]`) into rows `firstRows[index]…`
+/// of the shared buffers, with the one parser all parts share.
 private struct CSVParseJob: ParallelJob {
-    let base: UnsafePointer<UInt8>
+    let parser: CSVRowParser
     let bounds: [Int]
     let firstRows: [Int]
     let firstLines: [Int]
-    let columns: Int
-    let destinations: UnsafePointer<Int>
-    let features: UnsafeMutablePointer<Float>
-    let featureWidth: Int
-    let labels: UnsafeMutablePointer<Float>?
-    let labelWidth: Int
-    let file: String
     let results: UnsafeMutablePointer<CSVRowParser.Outcome>
 
     func runPart(_ index: Int) {
-        let parser = CSVRowParser(base: base, end: bounds[index + 1], columns: columns, destinations: destinations,
-                                  features: features, featureWidth: featureWidth, labels: labels, labelWidth: labelWidth, file: file)
-        results[index] = parser.parse(from: bounds[index], firstRow: firstRows[index], firstLine: firstLines[index])
+        results[index] = parser.parse(from: bounds[index], to: bounds[index + 1], firstRow: firstRows[index], firstLine: firstLines[index])
     }
 }

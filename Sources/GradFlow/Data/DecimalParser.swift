@@ -45,17 +45,13 @@ enum DecimalParser {
         var digits = 0              // significant digits kept in `mantissa`
         var anyDigit = false
         var exponent = 0            // the power of ten of the mantissa's last digit
-        while i < end, p[i] &- 48 < 10 {
-            anyDigit = true
-            if mantissa != 0 || p[i] != 48 {
-                guard digits < 19 else { return nil }
-                mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48)
-                digits += 1
+        // The digits before the point, then (`fraction`) after it, each lowering the exponent.
+        for part in 0..<2 {
+            let fraction = part == 1
+            if fraction {
+                guard i < end, p[i] == UInt8(ascii: ".") else { break }
+                i += 1
             }
-            i += 1
-        }
-        if i < end, p[i] == UInt8(ascii: ".") {
-            i += 1
             while i < end, p[i] &- 48 < 10 {
                 anyDigit = true
                 if mantissa != 0 || p[i] != 48 {
@@ -63,7 +59,7 @@ enum DecimalParser {
                     mantissa = mantissa &* 10 &+ UInt64(p[i] &- 48)
                     digits += 1
                 }
-                exponent -= 1
+                if fraction { exponent -= 1 }
                 i += 1
             }
         }
