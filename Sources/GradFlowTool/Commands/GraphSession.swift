@@ -12,7 +12,12 @@ struct GraphSession {
     /// needs stored in the checkpoint) and a trainer over it.
     /// - Throws: `GraphFileError` (data problems are reported at the `data` statement).
     init(path: String, seed: UInt64?, log: TrainerLog, loadsData: Bool = true) throws {
-        file = try GraphFile.load(path: path, seed: seed)
+        try self.init(file: try GraphFile.load(path: path, seed: seed), log: log, loadsData: loadsData)
+    }
+
+    /// A session over an already loaded graph file.
+    init(file: GraphFile, log: TrainerLog, loadsData: Bool = true) throws {
+        self.file = file
         self.seed = file.training.seed
         guard let source = file.data else {
             throw GraphFileError(.missingStatement("the file has no 'data' statement; add one such as 'data xor' or 'data csv(\"data/iris.csv\", target: \"species\")'"),

@@ -17,12 +17,13 @@ enum PredictCommand {
         let stored: [String: String]
         do { stored = try Checkpoint.readContents(from: weights).metadata } catch { throw CommandError.runtime("\(error)") }
         let seed = try options.integer("seed", minimum: 0).map { UInt64($0) }
+        let file = try GraphFile.load(path: path, seed: seed)
         var needsData = false
-        if case .csv(_, _, let standardize, let standardizeTarget, _)? = try GraphFile.load(path: path, seed: seed).data?.source {
+        if case .csv(_, _, let standardize, let standardizeTarget, _)? = file.data?.source {
             needsData = (standardize && stored[GraphSession.featureScalerKey] == nil)
                 || (standardizeTarget && stored[GraphSession.targetScalerKey] == nil)
         }
-        var session = try GraphSession(path: path, seed: seed, log: .silent, loadsData: needsData)
+        var session = try GraphSession(file: file, log: .silent, loadsData: needsData)
         if !needsData {
             session.data.featureScaler = try stored[GraphSession.featureScalerKey].map { try scaler($0, weights) }
             session.data.targetScaler = try stored[GraphSession.targetScalerKey].map { try scaler($0, weights) }
