@@ -17,7 +17,9 @@ let package = Package(
     targets: [
         .target(name: "CGradFlowKernels"),
         .target(name: "GradFlowKernels", dependencies: ["CGradFlowKernels"]),
-        .target(name: "GradFlow", dependencies: ["GradFlowKernels"]),
+        // The operation registry's linker-section reader (see OperationRegistry).
+        .target(name: "CGradFlowRegistry"),
+        .target(name: "GradFlow", dependencies: ["GradFlowKernels", "CGradFlowRegistry"]),
         .executableTarget(name: "GradFlowTool", dependencies: ["GradFlow"]),
         // Counts heap allocations for the benchmark's allocations-per-step figure (bench only).
         .target(name: "CMallocCounter"),

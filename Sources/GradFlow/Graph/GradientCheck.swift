@@ -83,10 +83,9 @@ public struct GradientCheck: Sendable {
                 step: Float = 1e-3, tolerance: Float = 2e-2, seed: UInt64 = 0) throws {
         guard graph.loss != nil else { throw GraphError.noLoss }
         let checked = parameters ?? graph.trainables
-        let dropouts = graph.nodes.compactMap { $0 as? Dropout }
-        let savedDropouts = dropouts.map(\.isMaskFrozen)
-        defer { for (dropout, frozen) in zip(dropouts, savedDropouts) { dropout.isMaskFrozen = frozen } }
-        for dropout in dropouts { dropout.isMaskFrozen = true }
+        let savedReplay = graph.replaysRandomDraws
+        defer { graph.replaysRandomDraws = savedReplay }
+        graph.replaysRandomDraws = true
 
         self.loss = try graph.forwardAndBackward()
         self.tolerance = tolerance

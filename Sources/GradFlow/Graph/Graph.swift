@@ -24,6 +24,17 @@ public final class Graph {
     public let inputs: [Input]
     /// The ancestors of the loss in topological order: what a training step evaluates.
     let lossOrder: [Node]
+    /// Training mode (dropout drops) or evaluation mode (dropout is the identity): one switch for
+    /// the whole run, pushed to every node (`Node.isTraining`). Trainers and sessions set it; a new
+    /// graph starts in training mode.
+    public var isTraining = true {
+        didSet { for node in nodes { node.isTraining = isTraining } }
+    }
+    /// Whether stochastic nodes reuse their last random draw (gradient checks, repeatable
+    /// evaluations); pushed to every node (`Node.replaysRandomDraws`).
+    public var replaysRandomDraws = false {
+        didSet { for node in nodes { node.replaysRandomDraws = replaysRandomDraws } }
+    }
 
     /// Builds the graph of everything `outputs` depend on. `loss` is the node the backward pass
     /// differentiates; when it is not given, a single scalar output is the loss, and a single
@@ -37,6 +48,7 @@ public final class Graph {
         }
         let roots = loss.map { outputs.contains($0) ? outputs : outputs + [$0] } ?? outputs
         nodes = try Graph.kahnOrder(reaching: roots)
+        for node in nodes { (node.isTraining, node.replaysRandomDraws) = (true, false) }
         Graph.assignNames(nodes)
         try Graph.inferShapes(nodes)
         let chosenLoss = loss ?? (outputs[0].shape.isEmpty ? outputs[0] : nil)

@@ -55,8 +55,16 @@ open class Node: Hashable, CustomStringConvertible {
         return result
     }
 
-    /// The operation's name: `linear`, `relu`, … (used for automatic names and reports).
-    open var kind: String { "node" }
+    /// Whether the graph runs in training mode (dropout drops, batch statistics are used) or in
+    /// evaluation mode; set for every node at once by `Graph.isTraining`.
+    public internal(set) var isTraining = true
+    /// Whether a stochastic node reuses its last random draw instead of making a new one (set by
+    /// `Graph.replaysRandomDraws`, for gradient checks and repeatable evaluations).
+    public internal(set) var replaysRandomDraws = false
+
+    /// The operation's name: `linear`, `relu`, … (used for automatic names and reports); for a
+    /// `GraphOperation`, its description's name.
+    open var kind: String { (type(of: self) as? any GraphOperation.Type)?.operationDescription.name ?? "node" }
 
     /// Whether an optimizer updates this node's value.
     open var isTrainable: Bool { false }

@@ -13,6 +13,8 @@ public struct GraphDrawing: Sendable {
     public struct Box: Equatable, Sendable {
         /// The node's name, operation (`input`, `parameter` or its kind) and output shape.
         public var name: String, operation: String, shape: String
+        /// The box's second line: `parameter` shape and size, or the operation's drawing label.
+        public var label: String
         /// Its parameter count (parameters only; 0 otherwise).
         public var parameters: Int
         /// Its rectangle.
@@ -59,7 +61,9 @@ public struct GraphDrawing: Sendable {
             let (row, column) = cell[position]
             let left = GraphDrawing.margin + (rowWidth(widest) - rowWidth(columns[row])) / 2    // centre each row
             let kind = node is Parameter ? "parameter" : node is Input ? "input" : node.kind
-            return Box(name: node.name, operation: kind, shape: node.shape.text,
+            let label = node is Parameter ? "\(node.shape.text) · \(node.value.count) values"
+                : (node as? any GraphOperation)?.drawingLabel ?? "\(kind) \(node.shape.text)"
+            return Box(name: node.name, operation: kind, shape: node.shape.text, label: label,
                        parameters: node is Parameter ? node.value.count : 0,
                        x: left + Double(column) * (GraphDrawing.boxWidth + GraphDrawing.columnGap),
                        y: GraphDrawing.margin + Double(row) * (GraphDrawing.boxHeight + GraphDrawing.rowGap),
@@ -112,9 +116,8 @@ public struct GraphDrawing: Sendable {
                 out += "<rect x=\"\(number(box.x + 3))\" y=\"\(number(box.y + 3))\" width=\"\(number(box.width - 6))\" height=\"\(number(box.height - 6))\" "
                     + "rx=\"4\" fill=\"none\" stroke=\"#333\"/>\n"
             }
-            let detail = box.operation == "parameter" ? "\(box.shape) · \(box.parameters) values" : "\(box.operation) \(box.shape)"
             out += "<text x=\"\(number(box.x + box.width / 2))\" y=\"\(number(box.y + 20))\" text-anchor=\"middle\" font-weight=\"bold\">\(escaped(GraphDrawing.fit(box.name)))</text>\n"
-            out += "<text x=\"\(number(box.x + box.width / 2))\" y=\"\(number(box.y + 36))\" text-anchor=\"middle\" fill=\"#444\">\(escaped(GraphDrawing.fit(detail)))</text>\n"
+            out += "<text x=\"\(number(box.x + box.width / 2))\" y=\"\(number(box.y + 36))\" text-anchor=\"middle\" fill=\"#444\">\(escaped(GraphDrawing.fit(box.label)))</text>\n"
             out += "</g>\n"
         }
         return out + "</g>\n</svg>\n"

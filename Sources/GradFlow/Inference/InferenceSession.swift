@@ -37,10 +37,13 @@ public struct InferenceSession: Sendable {
     private enum Kind: Sendable {
         case parameter(Tensor)
         case input(SymbolicShape, Tensor?)
-        case linear, relu, sigmoid, tanh, softmax, add, multiply, matMul, mse, softmaxCE, binaryCrossEntropy
-        case l2Penalty(Float)
-        case dropout(Float)
-        case custom(@Sendable ([Node]) throws -> Node)
+        /// An operation, made again from its description with the recorded attributes.
+        case operation(OperationType, OperationAttributes)
+    }
+
+    /// A `GraphOperation` class (metatypes of classes are immutable, so sharing one is safe).
+    private struct OperationType: @unchecked Sendable {
+        let type: any GraphOperation.Type
     }
 
     private let recipes: [Recipe]
@@ -61,7 +64,7 @@ public struct InferenceSession: Sendable {
     ///   - output: the prediction node.
     /// - Throws: `GraphError.missingFeed` when `input` or `output` is not in `graph` or the output
     ///   does not depend on the input (naming it), `.invalidValue` for a node kind that cannot be
-    ///   copied (a custom `Node` subclass that does not adopt `InferenceCopyable`).
+    ///   copied (a custom `Node` subclass that does not adopt `GraphOperation`).
     public init(graph: Graph, input: Input, output: Node) throws {
         try self.init(graph: graph, input: input, output: output, recordingWeights: true)
     }
@@ -138,7 +141,9 @@ public struct InferenceSession: Sendable {
             preconditionFailure("InferenceSession: the recorded input is not an Input")
         }
         let output = nodes[outputIndex]
-        return (try Graph(outputs: [output], loss: nil), input, output)
+        let graph = try Graph(outputs: [output], loss: nil)
+        graph.isTraining = false
+        return (graph, input, output)
     }
 
     /// The recipe kind of `node`.
@@ -146,61 +151,24 @@ public struct InferenceSession: Sendable {
         switch node {
         case let parameter as Parameter: return .parameter(parameter.value)    // shares the weights' storage
         case let input as Input: return .input(input.shape, input.isFed ? input.value : nil)   // a constant keeps its value
-        case is Linear: return .linear
-        case is ReLU: return .relu
-        case is Sigmoid: return .sigmoid
-        case is Tanh: return .tanh
-        case is Softmax: return .softmax
-        case is Add: return .add
-        case is Multiply: return .multiply
-        case is MatMul: return .matMul
-        case is MSE: return .mse
-        case is SoftmaxCE: return .softmaxCE
-        case is BinaryCrossEntropy: return .binaryCrossEntropy
-        case let penalty as L2Penalty: return .l2Penalty(penalty.lambda)
-        case let dropout as Dropout: return .dropout(dropout.dropProbability)
-        case let custom as InferenceCopyable: return .custom(custom.inferenceFactory())
+        case let operation as any GraphOperation: return .operation(OperationType(type: type(of: operation)), operation.attributes)
         default:
             throw GraphError.invalidValue(node: node.name, detail: "an inference session cannot copy a '\(node.kind)' node "
-                                          + "(\(type(of: node))); adopt InferenceCopyable to make it copyable")
+                                          + "(\(type(of: node))); adopt GraphOperation to make it copyable")
         }
     }
 
     /// A new node from `recipe` over `operands`.
-    private static func make(_ recipe: Recipe, operands x: [Node]) throws -> Node {
-        let name = recipe.name
+    private static func make(_ recipe: Recipe, operands: [Node]) throws -> Node {
         switch recipe.kind {
-        case .parameter(let value): return Parameter(name, value)
+        case .parameter(let value): return Parameter(recipe.name, value)
         case let .input(shape, value):
-            let input = Input(name, shape: shape)
+            let input = Input(recipe.name, shape: shape)
             if let value { input.value = value }
             return input
-        case .linear: return Linear(x[0], x[1], x[2], name: name)
-        case .relu: return ReLU(x[0], name: name)
-        case .sigmoid: return Sigmoid(x[0], name: name)
-        case .tanh: return Tanh(x[0], name: name)
-        case .softmax: return Softmax(x[0], name: name)
-        case .add: return Add(x[0], x[1], name: name)
-        case .multiply: return Multiply(x[0], x[1], name: name)
-        case .matMul: return MatMul(x[0], x[1], name: name)
-        case .mse: return MSE(x[0], x[1], name: name)
-        case .softmaxCE: return SoftmaxCE(x[0], x[1], name: name)
-        case .binaryCrossEntropy: return BinaryCrossEntropy(x[0], x[1], name: name)
-        case .l2Penalty(let lambda): return try L2Penalty(x, lambda: lambda, name: name)
-        case .dropout(let probability):
-            let dropout = try Dropout(x[0], dropProbability: probability, name: name)
-            dropout.isTraining = false
-            return dropout
-        case .custom(let factory): return try factory(x)
+        case let .operation(operation, attributes): return try operation.type.make(operands, attributes, name: recipe.name)
         }
     }
-}
-
-/// A custom `Node` subclass that an `InferenceSession` can copy.
-public protocol InferenceCopyable: Node {
-    /// A function that makes a new node like this one (same kind, settings and name) over the given
-    /// operands; it must capture only `Sendable` values (the settings, not the node).
-    func inferenceFactory() -> @Sendable ([Node]) throws -> Node
 }
 
 /// The replicas of an `InferenceSession` that no thread is using: taken under a mutex for one call and

@@ -19,11 +19,11 @@ public final class DropoutLayer: Layer {
     /// `dropout0`, `dropout1`, ….
     public var kind: String { "dropout" }
 
-    /// Adds a `Dropout` node.
+    /// Adds a `Dropout` node, seeded with 53 random bits (a whole number a graph file can write exactly).
     /// - Throws: `ModelError.invalidConfiguration` unless 0 ≤ rate < 1.
     public func makeNodes(_ input: Node, context: LayerContext) throws -> Node {
         do {
-            return try Dropout(input, dropProbability: rate, seed: context.generator.next(), name: context.layerName)
+            return try Dropout(input, dropProbability: rate, seed: context.generator.next() >> 11, name: context.layerName)
         } catch {
             throw ModelError.invalidConfiguration(layer: context.layerName, detail: "dropout rate \(rate) is invalid: expected a number in [0, 1)")
         }

@@ -26,12 +26,15 @@ public final class Flatten: Layer {
 
 /// `[batch, d₁, …] → [batch, d₁·…]`: the values unchanged, the shape merged. (A reshape node belongs
 /// in Nodes/; this private one serves `Flatten` until there is one.)
-private final class FlattenNode: Node, InferenceCopyable {
-    init(_ x: Node) { super.init([x]) }
+private final class FlattenNode: Node, GraphOperation {
+    init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
 
-    func inferenceFactory() -> @Sendable ([Node]) throws -> Node { { operands in FlattenNode(operands[0]) } }
+    static let operationDescription = OperationDescription(name: "flatten", operands: ["x"], category: .linearAlgebra,
+                                                           summary: "[batch, d₁, …] → [batch, d₁·…]")
 
-    override var kind: String { "flatten" }
+    static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        FlattenNode(operands[0], name: name)
+    }
 
     override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let shape = inputShapes[0]

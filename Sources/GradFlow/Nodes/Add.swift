@@ -5,13 +5,21 @@
 /// gives a scalar loss.
 /// Gradients: `∂L/∂a = Σ_broadcast ∂L/∂y`, `∂L/∂b = Σ_broadcast ∂L/∂y`: the upstream gradient
 /// summed over the axes each operand was repeated along. `Add(x, x)` gives `2·∂L/∂y`.
-public final class Add: Node {
+public final class Add: Node, GraphOperation {
     private var plan = BroadcastPlan()
 
     /// Creates `a + b`.
     public init(_ a: Node, _ b: Node, name: String? = nil) { super.init([a, b], name: name) }
 
-    public override var kind: String { "add" }
+    /// `add` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "add", operands: ["a", "b"], category: .elementwise,
+        summary: "a + b, elementwise with broadcasting")
+
+    /// `Add` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        Add(operands[0], operands[1], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         try BroadcastPlan.outputShape(of: self, operation: "add", inputShapes)
@@ -34,3 +42,10 @@ public final class Add: Node {
         }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Add.self) }

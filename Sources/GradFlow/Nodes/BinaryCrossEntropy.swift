@@ -14,14 +14,28 @@ import Darwin
 /// Shapes: logits `z` and targets `y` of one shape (e.g. `[batch, 1]`), targets in [0, 1]
 /// (probabilities or 0/1 labels); the output is a scalar.
 /// Gradients: `∂L/∂z = (σ(z) − y) / m`, `∂L/∂y = −z / m` (each times the upstream gradient).
-public final class BinaryCrossEntropy: Node {
+public final class BinaryCrossEntropy: Node, GraphOperation, LabelledLoss {
     /// σ(z) of the last forward pass, the shape of the logits (kept for the backward pass).
     public private(set) var probabilities = Tensor.zeros([0])
 
     /// Creates the fused loss of `logits` against `targets` in [0, 1].
     public init(_ logits: Node, _ targets: Node, name: String? = nil) { super.init([logits, targets], name: name) }
 
-    public override var kind: String { "binary_cross_entropy" }
+    /// `binary_cross_entropy` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "binary_cross_entropy", aliases: ["bce"], operands: ["logits", "targets"], category: .loss,
+        summary: "sigmoid + binary cross-entropy, fused → scalar")
+
+    /// `BinaryCrossEntropy` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        BinaryCrossEntropy(operands[0], operands[1], name: name)
+    }
+
+    /// The targets are the second operand.
+    public var labelOperand: Int { 1 }
+
+    /// Targets in [0, 1].
+    public var labelRule: LabelRule? { .probabilities }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (z, y) = (inputShapes[0], inputShapes[1])
@@ -69,3 +83,10 @@ public final class BinaryCrossEntropy: Node {
         }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: BinaryCrossEntropy.self) }

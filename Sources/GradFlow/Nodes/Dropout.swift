@@ -2,18 +2,16 @@
 /// scaled by 1/(1 − p), so the expected output equals the input and inference needs no rescaling.
 ///
 /// `y = x ⊙ mask`, with `mask_i = 0` (probability p) or `1/(1 − p)`, drawn afresh on every forward
-/// pass from the node's own seeded generator. With `isTraining` false the node is the identity.
+/// pass from the node's own seeded generator. In evaluation mode (`Graph.isTraining` false) the
+/// node is the identity; with `Graph.replaysRandomDraws` it reuses its last mask.
 /// Shape: unchanged. Gradient: `∂L/∂x = ∂L/∂y ⊙ mask` with the mask of the last forward pass
 /// (`∂L/∂x = ∂L/∂y` when not training).
-public final class Dropout: Node {
+public final class Dropout: Node, GraphOperation, RandomStateful {
     /// The probability p that an element is dropped, in [0, 1).
     public let dropProbability: Float
-    /// Whether the forward pass drops elements (training) or passes its input through (inference).
-    public var isTraining = true
-    /// When true, training forward passes reuse the last mask instead of drawing a new one (the
-    /// first pass after planning still draws one): for gradient checks and repeatable evaluations.
-    public var isMaskFrozen = false
-    /// The node's own random source; save and restore it to replay the same masks.
+    /// The seed the node's generator started from.
+    public let seed: UInt64
+    /// The node's own random source; save and restore it to replay the same masks (checkpoints do).
     public var generator: RandomGenerator
     /// The mask of the last training forward pass: 0 or 1/(1 − p) per element.
     public private(set) var mask = Tensor.zeros([0])
@@ -28,11 +26,28 @@ public final class Dropout: Node {
                 "drop probability \(dropProbability) is invalid: expected a number in [0, 1)")
         }
         self.dropProbability = dropProbability
+        self.seed = seed
         self.generator = RandomGenerator(seed: seed)
         super.init([x], name: name)
     }
 
-    public override var kind: String { "dropout" }
+    /// `dropout(x, p: 0.5, seed: 7)` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "dropout", operands: ["x"],
+        attributes: [OperationAttribute("p", default: .number(0), help: "drop probability in [0, 1)"),
+                     OperationAttribute("seed", default: .number(0), help: "seed of the node's mask generator (whole number ≥ 0)")],
+        category: .regularization, summary: "inverted dropout with drop probability p (identity at inference)")
+
+    /// `Dropout` with the attributes `p` and `seed`.
+    /// - Throws: `GraphError.invalidValue` for p outside [0, 1) or a seed that is not a whole number ≥ 0.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        try Dropout(operands[0], dropProbability: attributes.float("p"), seed: attributes.wholeNumber("seed"), name: name)
+    }
+
+    /// `p` and the seed the node was made with.
+    public var attributes: OperationAttributes {
+        OperationAttributes(["p": .number(float: dropProbability), "seed": .number(Double(seed))], operation: kind)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
 
@@ -50,7 +65,7 @@ public final class Dropout: Node {
             } }
             return
         }
-        if !(isMaskFrozen && hasMask) { drawMask() }
+        if !(replaysRandomDraws && hasMask) { drawMask() }
         inboundNodes[0].value.withReadPointer { x in mask.withReadPointer { m in value.withWritePointer { y in
             for i in 0..<count { y[i] = x[i] * m[i] }
         } } }
@@ -78,3 +93,10 @@ public final class Dropout: Node {
         hasMask = true
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Dropout.self) }

@@ -5,7 +5,7 @@
 /// ```
 /// Shapes: any operands → a scalar. Gradient: `∂L/∂θ = λ·θ·∂L/∂L₂` for each operand (an operand
 /// listed twice counts twice).
-public final class L2Penalty: Node {
+public final class L2Penalty: Node, GraphOperation {
     /// The penalty strength λ ≥ 0.
     public let lambda: Float
 
@@ -22,7 +22,20 @@ public final class L2Penalty: Node {
         super.init(parameters, name: name)
     }
 
-    public override var kind: String { "l2_penalty" }
+    /// `l2_penalty(W1, W2, lambda: 1e-4)` (or `l2`) in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "l2_penalty", aliases: ["l2"], operands: ["θ"], isVariadic: true,
+        attributes: [OperationAttribute("lambda", default: nil, help: "penalty strength λ ≥ 0 (required)")],
+        category: .regularization, summary: "λ/2 · Σ θ² over the operands → scalar")
+
+    /// `L2Penalty` over the operands with the attribute `lambda`.
+    /// - Throws: `GraphError.invalidValue` for a negative or non-finite λ.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        try L2Penalty(operands, lambda: attributes.float("lambda"), name: name)
+    }
+
+    /// λ.
+    public var attributes: OperationAttributes { OperationAttributes(["lambda": .number(float: lambda)], operation: kind) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { [] }
 
@@ -44,3 +57,10 @@ public final class L2Penalty: Node {
         }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: L2Penalty.self) }

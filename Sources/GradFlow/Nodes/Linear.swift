@@ -6,7 +6,7 @@ import GradFlowKernels
 /// Gradients: `∂L/∂X = ∂L/∂Y · Wᵀ`, `∂L/∂W = Xᵀ · ∂L/∂Y`, `∂L/∂b = Σ_rows ∂L/∂Y`, computed by GEMM
 /// on the transposed operands in place (no transposed copies); the bias is fused into the forward GEMM.
 /// As the only writer of an operand's gradient (`GradientAssigning`) it assigns instead of adding.
-public final class Linear: Node, GradientAssigning {
+public final class Linear: Node, GraphOperation, GradientAssigning {
     var assignedOperands: UInt8 = 0
 
     /// Creates `X·W + b`.
@@ -14,7 +14,15 @@ public final class Linear: Node, GradientAssigning {
         super.init([x, weights, bias], name: name)
     }
 
-    public override var kind: String { "linear" }
+    /// `linear` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "linear", operands: ["X", "W", "b"], category: .linearAlgebra,
+        summary: "X·W + b: [rows, in]·[in, out] + [out] → [rows, out]")
+
+    /// `Linear` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        Linear(operands[0], operands[1], operands[2], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (x, w, b) = (inputShapes[0], inputShapes[1], inputShapes[2])
@@ -61,3 +69,10 @@ public final class Linear: Node, GradientAssigning {
         }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Linear.self) }

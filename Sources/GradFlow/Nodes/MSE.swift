@@ -2,13 +2,21 @@
 ///
 /// Shapes: `y` (targets) and `a` (predictions) must have the same shape; the output is a scalar.
 /// Gradients: `∂L/∂a = −(2/m)(y − a)`, `∂L/∂y = (2/m)(y − a)`, from the difference saved in forward.
-public final class MSE: Node {
+public final class MSE: Node, GraphOperation {
     private var difference = Tensor.zeros([0])
 
     /// Creates the mean squared error between targets `y` and predictions `a` (MiniFlow's order).
     public init(_ y: Node, _ a: Node, name: String? = nil) { super.init([y, a], name: name) }
 
-    public override var kind: String { "mse" }
+    /// `mse` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "mse", operands: ["y", "prediction"], category: .loss,
+        summary: "mean squared error → scalar")
+
+    /// `MSE` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        MSE(operands[0], operands[1], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         guard inputShapes[0].agrees(with: inputShapes[1]) else {
@@ -46,3 +54,10 @@ public final class MSE: Node {
         }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: MSE.self) }

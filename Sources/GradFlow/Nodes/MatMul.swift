@@ -5,11 +5,19 @@ import GradFlowKernels
 /// Shapes: `A: [m, k] · B: [k, n] → [m, n]`.
 /// Gradients: `∂L/∂A = ∂L/∂Y · Bᵀ`, `∂L/∂B = Aᵀ · ∂L/∂Y`, computed by GEMM reading the operands
 /// transposed in place (no transposed copies) and accumulating into the operands' gradients.
-public final class MatMul: Node {
+public final class MatMul: Node, GraphOperation {
     /// Creates `a · b`.
     public init(_ a: Node, _ b: Node, name: String? = nil) { super.init([a, b], name: name) }
 
-    public override var kind: String { "matmul" }
+    /// `matmul` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "matmul", operands: ["A", "B"], category: .linearAlgebra,
+        summary: "A·B: [m, k]·[k, n] → [m, n]")
+
+    /// `MatMul` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        MatMul(operands[0], operands[1], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (a, b) = (inputShapes[0], inputShapes[1])
@@ -45,3 +53,10 @@ public final class MatMul: Node {
         }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: MatMul.self) }

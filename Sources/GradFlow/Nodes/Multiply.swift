@@ -3,13 +3,21 @@
 /// Shapes: `a` and `b` broadcast together (see `Add`) → the broadcast shape.
 /// Gradients: `∂L/∂a = Σ_broadcast ∂L/∂y ⊙ b`, `∂L/∂b = Σ_broadcast ∂L/∂y ⊙ a`. Both partials are
 /// accumulated, so `Multiply(x, x)` gives `∂L/∂x = 2x ⊙ ∂L/∂y`.
-public final class Multiply: Node {
+public final class Multiply: Node, GraphOperation {
     private var plan = BroadcastPlan()
 
     /// Creates `a ⊙ b`.
     public init(_ a: Node, _ b: Node, name: String? = nil) { super.init([a, b], name: name) }
 
-    public override var kind: String { "multiply" }
+    /// `multiply` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "multiply", operands: ["a", "b"], category: .elementwise,
+        summary: "a ⊙ b, elementwise with broadcasting")
+
+    /// `Multiply` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        Multiply(operands[0], operands[1], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         try BroadcastPlan.outputShape(of: self, operation: "multiply", inputShapes)
@@ -40,3 +48,10 @@ public final class Multiply: Node {
         }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Multiply.self) }

@@ -5,13 +5,21 @@ import GradFlowKernels
 /// Shape: unchanged. Gradient: `∂L/∂x = ∂L/∂y` where the output is positive, else 0 (at x = 0 the
 /// subgradient 0 is used, as PyTorch does).
 /// As the only writer of its operand's gradient (`GradientAssigning`) it assigns instead of adding.
-public final class ReLU: Node, GradientAssigning {
+public final class ReLU: Node, GraphOperation, GradientAssigning {
     var assignedOperands: UInt8 = 0
 
     /// Creates `max(x, 0)`.
     public init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
 
-    public override var kind: String { "relu" }
+    /// `relu` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "relu", operands: ["x"], category: .activation,
+        summary: "max(x, 0)")
+
+    /// `ReLU` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        ReLU(operands[0], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
 
@@ -35,3 +43,10 @@ public final class ReLU: Node, GradientAssigning {
         } }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: ReLU.self) }

@@ -3,11 +3,19 @@ import GradFlowKernels
 /// The logistic function, elementwise: `σ(x) = 1 / (1 + e^(−x))`, stable for large |x|.
 ///
 /// Shape: unchanged. Gradient: `∂L/∂x = ∂L/∂y · σ(x)(1 − σ(x))`, from the saved output.
-public final class Sigmoid: Node {
+public final class Sigmoid: Node, GraphOperation {
     /// Creates `σ(x)`.
     public init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
 
-    public override var kind: String { "sigmoid" }
+    /// `sigmoid` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "sigmoid", operands: ["x"], category: .activation,
+        summary: "1 / (1 + e^(−x))")
+
+    /// `Sigmoid` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        Sigmoid(operands[0], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
 
@@ -27,3 +35,10 @@ public final class Sigmoid: Node {
         } }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Sigmoid.self) }

@@ -7,11 +7,19 @@ import GradFlowKernels
 /// Shape: unchanged, rank ≥ 1 (`[batch, classes]` gives one distribution per example).
 /// Gradient (the softmax Jacobian `diag(y) − y·yᵀ` applied row by row, from the saved output):
 /// `∂L/∂x_i = y_i · (∂L/∂y_i − Σ_j y_j · ∂L/∂y_j)`.
-public final class Softmax: Node {
+public final class Softmax: Node, GraphOperation {
     /// Creates the row-wise softmax of `x`.
     public init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
 
-    public override var kind: String { "softmax" }
+    /// `softmax` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "softmax", operands: ["x"], category: .activation,
+        summary: "softmax over the last axis (for predictions)")
+
+    /// `Softmax` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        Softmax(operands[0], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let x = inputShapes[0]
@@ -43,3 +51,10 @@ public final class Softmax: Node {
         } } }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Softmax.self) }

@@ -7,7 +7,7 @@ import GradFlowKernels
 /// Computed as `log Σ_j e^(z_j − max z) − (z_label − max z)`, so logits of ±1000 give exact finite
 /// losses. Gradient: `∂L/∂z = (softmax(z) − onehot(label)) / batch`; labels get no gradient.
 /// As the only writer of the logits' gradient (`GradientAssigning`) it assigns instead of adding.
-public final class SoftmaxCE: Node, GradientAssigning {
+public final class SoftmaxCE: Node, GraphOperation, LabelledLoss, GradientAssigning {
     var assignedOperands: UInt8 = 0
     /// The softmax of the last forward pass, `[batch, classes]` (kept for the backward pass).
     public private(set) var probabilities = Tensor.zeros([0])
@@ -15,7 +15,24 @@ public final class SoftmaxCE: Node, GradientAssigning {
     /// Creates the fused loss of `logits` against integer class `labels`.
     public init(_ logits: Node, _ labels: Node, name: String? = nil) { super.init([logits, labels], name: name) }
 
-    public override var kind: String { "softmax_ce" }
+    /// `softmax_ce` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "softmax_ce", operands: ["logits", "labels"], category: .loss,
+        summary: "softmax cross-entropy against class indices → scalar")
+
+    /// `SoftmaxCE` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        SoftmaxCE(operands[0], operands[1], name: name)
+    }
+
+    /// The labels are the second operand.
+    public var labelOperand: Int { 1 }
+
+    /// Class indices below the logits' last size (when it is known).
+    public var labelRule: LabelRule? {
+        guard case .fixed(let classes)? = inboundNodes[0].shape.last, classes > 0 else { return nil }
+        return .classes(classes)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (z, labels) = (inputShapes[0], inputShapes[1])
@@ -86,3 +103,10 @@ public final class SoftmaxCE: Node, GradientAssigning {
         } }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: SoftmaxCE.self) }

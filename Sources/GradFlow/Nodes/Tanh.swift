@@ -3,11 +3,19 @@ import GradFlowKernels
 /// The hyperbolic tangent, elementwise: `tanh(x) = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)`.
 ///
 /// Shape: unchanged. Gradient: `∂L/∂x = ∂L/∂y · (1 − y²)`, from the saved output `y = tanh(x)`.
-public final class Tanh: Node {
+public final class Tanh: Node, GraphOperation {
     /// Creates `tanh(x)`.
     public init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
 
-    public override var kind: String { "tanh" }
+    /// `tanh` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "tanh", operands: ["x"], category: .activation,
+        summary: "tanh(x)")
+
+    /// `Tanh` over the operands.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        Tanh(operands[0], name: name)
+    }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
 
@@ -27,3 +35,10 @@ public final class Tanh: Node {
         } }
     }
 }
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Tanh.self) }

@@ -18,7 +18,7 @@ extension Trainer {
     ///   metric, `GraphError` from the graph.
     public func evaluate(_ data: Dataset, metric: Metric? = nil, batchSize: Int = 256) throws -> Evaluation {
         guard let loss = graph.loss else { throw TrainerError.noLoss }
-        setDropout(training: false)
+        graph.isTraining = false
         let set = try conformed(data)
         let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)
         let order = Array(0..<set.count)
@@ -52,7 +52,7 @@ extension Trainer {
     /// only (dropout off) in batches of `batchSize`; labels are not needed.
     /// - Throws: `DataError.invalidBatchSize`, `TrainerError.dataShapeMismatch`, `GraphError`.
     public func predict(_ inputs: Tensor, batchSize: Int = 256) throws -> Tensor {
-        setDropout(training: false)
+        graph.isTraining = false
         let placeholderLabels = Tensor.zeros([inputs.shape.first ?? 0] + Array(labels.shape.dropFirst()).resolved(batchSize: 1))
         let set = try conformed(Dataset(features: inputs, labels: placeholderLabels))
         let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)

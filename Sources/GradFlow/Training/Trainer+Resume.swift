@@ -1,13 +1,13 @@
 extension Trainer {
     /// A snapshot of the run for a checkpoint: parameters, optimizer state and learning rate, every
-    /// `Dropout` node's generator, `progress` and `history`. Take it between steps: in `epochEnded`,
-    /// or after `fit` returned or threw (then it describes the last complete step).
+    /// random node's generator (`RandomStateful`: dropout), `progress` and `history`. Take it between
+    /// steps: in `epochEnded`, or after `fit` returned or threw (then it describes the last complete step).
     /// - Parameter metadata: free-form text stored with the state.
     public func trainingState(metadata: [String: String] = [:]) -> TrainingState {
         var parameters: [String: Tensor] = [:]
         for parameter in graph.trainables { parameters[parameter.name] = parameter.value }
         var generators: [String: RandomGenerator] = [:]
-        for case let dropout as Dropout in graph.nodes { generators[dropout.name] = dropout.generator }
+        for case let node as any RandomStateful in graph.nodes { generators[node.name] = node.generator }
         return TrainingState(parameters: parameters, optimizer: optimizer.state, learningRate: optimizer.learningRate,
                              dropoutGenerators: generators, progress: progress, history: history, metadata: metadata)
     }
@@ -33,7 +33,7 @@ extension Trainer {
         if let stray = remaining.keys.sorted().first {
             throw .incompatibleState(detail: "the state has a value for '\(stray)', which is not a trainable parameter of this graph")
         }
-        let dropouts = graph.nodes.compactMap { $0 as? Dropout }
+        let dropouts = graph.nodes.compactMap { $0 as? any RandomStateful }
         for dropout in dropouts where state.dropoutGenerators[dropout.name] == nil {
             throw .incompatibleState(detail: "the state has no generator for dropout node '\(dropout.name)'")
         }
@@ -44,7 +44,7 @@ extension Trainer {
             throw .incompatibleState(detail: "optimizer state: \(error.description)")
         }
         for parameter in graph.trainables { parameter.value = state.parameters[parameter.name] ?? parameter.value }
-        for dropout in dropouts { dropout.generator = state.dropoutGenerators[dropout.name] ?? dropout.generator }
+        for node in dropouts { node.generator = state.dropoutGenerators[node.name] ?? node.generator }
         optimizer.learningRate = state.learningRate
         (progress, history, pendingResume) = (state.progress, state.history, state)
     }

@@ -156,7 +156,7 @@ public final class Trainer {
     /// The rest of one epoch, from batch `progress.batchesInEpoch`: feed, forward and backward,
     /// check, update; `progress` counts each finished step.
     private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset, epoch: Int, checks: NumericGuard?) throws {
-        setDropout(training: true)
+        graph.isTraining = true
         let bar = log.showsProgress ? ProgressBar(total: batches.count) : nil
         defer { if let bar { log.clearProgress(width: bar.line(step: 0, loss: 0).count + 8) } }
         while progress.batchesInEpoch < batches.count {
@@ -205,10 +205,6 @@ public final class Trainer {
         return smoother
     }
 
-    /// Switches every `Dropout` node of the graph to training (drop) or inference (identity) mode.
-    func setDropout(training: Bool) {
-        for case let dropout as Dropout in graph.nodes { dropout.isTraining = training }
-    }
 
     /// Overwrites `input`'s value with `source`'s rows at `rows`, in place when the buffer already
     /// has that shape (the steady state); otherwise allocates a buffer of the new shape.

@@ -110,12 +110,15 @@ enum GradFlowHelp {
             return "usage: gradflow demo NAME\nTrains one of the built-in demo networks written in Swift."
         case "ops":
             var lines = ["operation             operands            keywords        summary"]
-            for operation in OperationTable.all {
-                let keywords = operation.keywords.map { $0.defaultValue == nil ? "\($0.name):" : "\($0.name): \(fmt($0.defaultValue))" }
+            var aliases: [String] = []
+            for operation in OperationRegistry.all.map { $0.operationDescription } {
+                let keywords = operation.attributes.map { "\($0.name): \($0.defaultValue.map(String.init(describing:)) ?? "")" }
                 lines.append(pad(operation.name, 22) + pad(operation.operands.joined(separator: ", ") + (operation.isVariadic ? ", …" : ""), 20)
                              + pad(keywords.joined(separator: ", "), 16) + operation.summary)
+                for attribute in operation.attributes { lines.append(pad("", 22) + "\(attribute.name): \(attribute.help)") }
+                aliases += operation.aliases.map { "\($0) = \(operation.name)" }
             }
-            lines.append("aliases: " + OperationTable.aliases.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }.joined(separator: ", "))
+            lines.append("aliases: " + aliases.sorted().joined(separator: ", "))
             return lines.joined(separator: "\n")
         default:
             return nil
@@ -124,10 +127,5 @@ enum GradFlowHelp {
 
     private static func pad(_ text: String, _ width: Int) -> String {
         text + String(repeating: " ", count: max(width - text.count, 1))
-    }
-
-    private static func fmt(_ value: Double?) -> String {
-        guard let value else { return "" }
-        return value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
     }
 }

@@ -68,7 +68,7 @@ enum TrainCommand {
             try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
             print("saved a checkpoint after epoch \(epoch) to \(save)")
         }
-        session.file.setTraining(true)
+        session.file.graph.isTraining = true
         trainer.interruption = InterruptFlag.installSIGINTHandler()
         defer { InterruptFlag.removeSIGINTHandler() }
         let history: History

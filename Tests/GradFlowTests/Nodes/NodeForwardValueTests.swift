@@ -117,8 +117,8 @@ final class NodeForwardValueTests: XCTestCase {
     func testDropout_notTraining_isIdentity() throws {
         let x = Input("x", shape: [2, 3])
         let dropout = try Dropout(x, dropProbability: 0.9)
-        dropout.isTraining = false
         let graph = try Graph(outputs: [dropout])
+        graph.isTraining = false
         let input = try Tensor([[1, 2, 3], [4, 5, 6]])
         XCTAssertEqual(try graph.evaluate(dropout, feed: [x: input]), input)
     }

@@ -83,7 +83,7 @@ final class ThreadSafetyTests: XCTestCase {
         XCTAssertThrowsError(try InferenceSession(graph: graph, input: X, output: odd)) { error in
             guard case .invalidValue(let node, let detail)? = error as? GraphError else { return XCTFail("\(error)") }
             XCTAssertEqual(node, "mystery")
-            XCTAssertTrue(detail.contains("adopt InferenceCopyable"), detail)
+            XCTAssertTrue(detail.contains("adopt GraphOperation"), detail)
         }
     }
 }

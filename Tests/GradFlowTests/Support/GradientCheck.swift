@@ -15,6 +15,7 @@ func assertGradientMatchesNumerical(
     step: Float = 1e-2,
     tolerance: Float = 1e-2,
     seed: UInt64 = 99,
+    isTraining: Bool = true,
     file: StaticString = #filePath, line: UInt = #line,
     _ makeOutput: ([Parameter]) -> Node
 ) throws {
@@ -26,6 +27,7 @@ func assertGradientMatchesNumerical(
     try probe.forward(feed: feeds)
     let weights = output.shape.isEmpty ? Tensor(1) : Tensor.randomUniform(output.value.shape, lower: -1, upper: 1, using: &rng)
     let graph = try Graph(loss: WeightedSum(output, weights: weights))
+    graph.isTraining = isTraining
     for (input, value) in feeds { input.value = value }
     let check = try GradientCheck(graph: graph, parameters: parameters, coverage: .all, step: step, tolerance: tolerance)
     for (index, result) in check.results.enumerated() {

@@ -34,7 +34,8 @@ public enum DOTWriter {
             return "label=\(quoted("\(node.name)\ninput \(shape)")), shape=ellipse, style=filled, fillcolor=\"#cfe8fc\""
         default:
             let border = isLoss ? ", peripheries=2" : ""
-            return "label=\(quoted("\(node.name)\n\(node.kind) \(shape)")), shape=box, style=rounded\(border)"
+            let detail = (node as? any GraphOperation)?.drawingLabel ?? "\(node.kind) \(shape)"
+            return "label=\(quoted("\(node.name)\n\(detail)")), shape=box, style=rounded\(border)"
         }
     }
 

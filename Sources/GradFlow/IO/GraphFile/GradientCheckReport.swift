@@ -43,14 +43,13 @@ public struct GradientCheckReport: Sendable {
         var generator = RandomGenerator(seed: seed)
         let savedParameters = graph.trainables.map(\.value)
         let savedInputs = graph.inputs.map { $0.isFed ? $0.value : nil }
-        let dropouts = graph.nodes.compactMap { $0 as? Dropout }
-        let savedTraining = dropouts.map(\.isTraining)
+        let savedTraining = graph.isTraining
         defer {
             for (parameter, value) in zip(graph.trainables, savedParameters) { parameter.value = value }
             for (input, value) in zip(graph.inputs, savedInputs) { if let value { input.value = value } }
-            for (dropout, training) in zip(dropouts, savedTraining) { dropout.isTraining = training }
+            graph.isTraining = savedTraining
         }
-        for dropout in dropouts { dropout.isTraining = true }
+        graph.isTraining = true
         for input in graph.inputs { input.value = GradientCheckReport.randomFeed(for: input, in: graph, batchSize: batchSize, &generator) }
         for parameter in graph.trainables {
             let shape = parameter.value.shape
@@ -76,19 +75,18 @@ public struct GradientCheckReport: Sendable {
         return "checked \(check.checkedEntries) of \(total) parameter entries (\(how)); \(check.forwardPasses) forward passes"
     }
 
-    /// A random value for `input`: class indices when a `softmax_ce` reads it as labels, [0, 1)
-    /// when a `binary_cross_entropy` reads it as targets, N(0, 1) otherwise.
+    /// A random value for `input`: what a `LabelledLoss` reading it as labels accepts (class
+    /// indices for `softmax_ce`, [0, 1) for `binary_cross_entropy`), N(0, 1) otherwise.
     static func randomFeed(for input: Input, in graph: Graph, batchSize: Int, _ generator: inout RandomGenerator) -> Tensor {
         let shape = input.shape.resolved(batchSize: batchSize)
-        for node in graph.nodes {
-            if node is SoftmaxCE, node.inboundNodes.count == 2, node.inboundNodes[1] === input,
-               case .fixed(let classes)? = node.inboundNodes[0].shape.last, classes > 0 {
-                let count = shape.reduce(1, *)
-                let labels = (0..<count).map { _ in Float(Int(generator.next() % UInt64(classes))) }
+        for case let loss as any LabelledLoss in graph.nodes
+        where loss.inboundNodes.indices.contains(loss.labelOperand) && loss.inboundNodes[loss.labelOperand] === input {
+            switch loss.labelRule {
+            case .classes(let classes)?:
+                let labels = (0..<shape.reduce(1, *)).map { _ in Float(Int(generator.next() % UInt64(classes))) }
                 return (try? Tensor(shape: shape, scalars: labels)) ?? Tensor.zeros(shape)
-            }
-            if node is BinaryCrossEntropy, node.inboundNodes.count == 2, node.inboundNodes[1] === input {
-                return Tensor.randomUniform(shape, using: &generator)
+            case .probabilities?: return Tensor.randomUniform(shape, using: &generator)
+            case nil: break
             }
         }
         return Tensor.randomNormal(shape, using: &generator)

@@ -25,22 +25,23 @@ extension GraphBuilder {
     }
 
     private mutating func build(_ call: Call, target: String, depth: Int) throws(GraphFileError) -> Node {
-        guard let operation = OperationTable.operation(named: call.callee.text) else {
-            throw GraphFileError(.unknownOperation(call.callee.text, suggestion: Suggestion.nearest(to: call.callee.text, in: OperationTable.names)),
+        guard let type = OperationRegistry.operation(named: call.callee.text) else {
+            throw GraphFileError(.unknownOperation(call.callee.text, suggestion: Suggestion.nearest(to: call.callee.text, in: OperationRegistry.names)),
                                  at: call.callee.location)
         }
+        let operation = type.operationDescription
         guard operation.accepts(operandCount: call.arguments.count) else {
             let location = call.arguments.count > operation.operands.count && !operation.isVariadic
                 ? call.arguments[operation.operands.count].location : call.callee.location
             throw GraphFileError(.wrongArgumentCount(operation: operation.name, expected: operation.arityText, found: call.arguments.count),
                                  at: location)
         }
-        let keywords = try keywordValues(call, operation)
+        let attributes = try attributeValues(call, operation)
         var operands: [Node] = []
         for argument in call.arguments { operands.append(try node(for: argument, target: target, depth: depth + 1)) }
         let name = depth == 0 ? target : nestedName(target: target, operation: operation.name)
         let node: Node
-        do { node = try operation.make(operands, keywords, name) } catch {
+        do { node = try type.make(operands, attributes, name: name) } catch {
             throw GraphFileError(.invalidArgument("\(operation.name): \(GraphBuilder.detail(of: error))"), at: call.callee.location)
         }
         let operandShapes = operands.map { shapes[ObjectIdentifier($0)] ?? $0.shape }
@@ -55,32 +56,53 @@ extension GraphBuilder {
         return node
     }
 
-    /// The keyword values with defaults filled in.
-    /// - Throws: `GraphFileError` for an unknown, repeated, missing or non-numeric keyword.
-    private func keywordValues(_ call: Call, _ operation: Operation) throws(GraphFileError) -> [String: Double] {
-        let allowed = operation.keywords.map(\.name)
-        var values: [String: Double] = [:]
+    /// The call's keyword attributes with defaults filled in.
+    /// - Throws: `GraphFileError` for an unknown, repeated or missing keyword, or a value of another
+    ///   kind than the attribute's default (a word where a number belongs).
+    private func attributeValues(_ call: Call, _ operation: OperationDescription) throws(GraphFileError) -> OperationAttributes {
+        var values = OperationAttributes(operation: operation.name)
         for keyword in call.keywords {
-            guard allowed.contains(keyword.name.text) else {
+            guard let attribute = operation.attribute(named: keyword.name.text) else {
                 throw GraphFileError(.unknownKeyword(callee: operation.name, keyword: keyword.name.text,
-                                                     suggestion: Suggestion.nearest(to: keyword.name.text, in: allowed)),
+                                                     suggestion: Suggestion.nearest(to: keyword.name.text, in: operation.attributes.map(\.name))),
                                      at: keyword.name.location)
             }
-            guard values[keyword.name.text] == nil else {
+            guard values[attribute.name] == nil else {
                 throw GraphFileError(.duplicateKeyword(keyword.name.text), at: keyword.name.location)
             }
-            values[keyword.name.text] = try CallArguments.number(keyword.value, describing: "'\(keyword.name.text)' of '\(operation.name)'")
+            values[attribute.name] = try GraphBuilder.attributeValue(keyword.value, for: attribute, of: operation.name)
         }
-        for (name, defaultValue) in operation.keywords where values[name] == nil {
-            guard let defaultValue else {
-                throw GraphFileError(.invalidArgument("'\(operation.name)' needs the argument '\(name):'"), at: call.callee.location)
+        for attribute in operation.attributes where values[attribute.name] == nil {
+            guard let defaultValue = attribute.defaultValue else {
+                throw GraphFileError(.invalidArgument("'\(operation.name)' needs the argument '\(attribute.name):'"), at: call.callee.location)
             }
-            values[name] = defaultValue
-        }
-        if let seed = values["seed"], !(seed >= 0 && seed == seed.rounded() && seed < 1e15) {
-            throw GraphFileError(.invalidArgument("'seed' of '\(operation.name)' must be a whole number ≥ 0"), at: call.callee.location)
+            values[attribute.name] = defaultValue
         }
         return values
+    }
+
+    /// A keyword's value: a number, a list of numbers or a word, of the same kind as the default.
+    private static func attributeValue(_ expression: Expression, for attribute: OperationAttribute,
+                                       of operation: String) throws(GraphFileError) -> AttributeValue {
+        let what = "'\(attribute.name)' of '\(operation)'"
+        let value: AttributeValue
+        switch expression {
+        case .number(let number, _, _): value = .number(number)
+        case .name(let word): value = .word(word.text)
+        case .string(let word, _): value = .word(word)
+        case .list(let items, _):
+            var numbers: [Double] = []
+            for item in items { numbers.append(try CallArguments.number(item, describing: "every item of \(what)")) }
+            value = .numbers(numbers)
+        case .call:
+            throw GraphFileError(.invalidArgument("\(what) must be a number, a list or a word, not \(expression.sourceText)"), at: expression.location)
+        }
+        switch (attribute.defaultValue, value) {
+        case (nil, _), (.number?, .number), (.numbers?, .numbers), (.word?, .word): return value
+        case (.number?, _): throw GraphFileError(.invalidArgument("\(what) must be a number, not \(expression.sourceText)"), at: expression.location)
+        case (.numbers?, _): throw GraphFileError(.invalidArgument("\(what) must be a list of numbers, not \(expression.sourceText)"), at: expression.location)
+        case (.word?, _): throw GraphFileError(.invalidArgument("\(what) must be a word, not \(expression.sourceText)"), at: expression.location)
+        }
     }
 
     private mutating func nestedName(target: String, operation: String) -> String {

@@ -94,7 +94,7 @@ struct GraphBuilder {
         if let previous = declared[name.text] {
             throw GraphFileError(.duplicateName(name.text, previous: previous), at: name.location)
         }
-        if OperationTable.operation(named: name.text) != nil || ["batch", "true", "false"].contains(name.text) {
+        if OperationRegistry.operation(named: name.text) != nil || ["batch", "true", "false"].contains(name.text) {
             throw GraphFileError(.invalidArgument("'\(name.text)' is reserved (an operation or keyword); choose another name"), at: name.location)
         }
         declared[name.text] = name.location

@@ -139,18 +139,10 @@ public final class GraphFile {
         return kinds.contains("softmax_ce") ? .accuracy : kinds.contains("binary_cross_entropy") ? .binaryAccuracy : .rSquared
     }
 
-    /// What the loss accepts as labels: class indices for `softmax_ce` (its logits' last size),
-    /// [0, 1] for `binary_cross_entropy`, nil otherwise (checked when the data is loaded).
+    /// What the loss accepts as labels (the first `LabelledLoss` node's rule: class indices for
+    /// `softmax_ce`, [0, 1] for `binary_cross_entropy`), nil otherwise; checked when the data is loaded.
     public var labelRule: LabelRule? {
-        for node in graph.nodes {
-            if node is SoftmaxCE, case .fixed(let classes)? = node.inboundNodes[0].shape.last { return .classes(classes) }
-            if node is BinaryCrossEntropy { return .probabilities }
-        }
-        return nil
+        graph.nodes.lazy.compactMap { ($0 as? any LabelledLoss)?.labelRule }.first
     }
 
-    /// Switches every dropout node between training (dropping) and inference (identity).
-    public func setTraining(_ isTraining: Bool) {
-        for case let dropout as Dropout in graph.nodes { dropout.isTraining = isTraining }
-    }
 }

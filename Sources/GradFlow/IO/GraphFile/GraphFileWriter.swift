@@ -31,24 +31,25 @@ public enum GraphFileWriter {
             case is Input:
                 lines.append("input \(name(node)) \(node.shape.text)")
             default:
-                guard let operation = OperationTable.all.first(where: { $0.name == node.kind }) else {
+                guard let operation = node as? any GraphOperation,
+                      OperationRegistry.operation(named: node.kind).map(ObjectIdentifier.init) == ObjectIdentifier(type(of: operation)) else {
                     throw GraphFileError(.invalidArgument("node '\(node.name)' of kind '\(node.kind)' has no graph-file operation"),
                                          at: SourceLocation(file: "<graph>", line: lines.count + 1, column: 1))
                 }
                 let operands = node.inboundNodes.map(name)
-                let keywords = keywordText(for: node, operation)
-                lines.append("\(name(node)) = \(operation.name)(\((operands + keywords).joined(separator: ", ")))")
+                lines.append("\(name(node)) = \(node.kind)(\((operands + keywordText(for: operation)).joined(separator: ", ")))")
             }
         }
         lines.append("output \(name(output))")
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func keywordText(for node: Node, _ operation: Operation) -> [String] {
-        switch node {
-        case let dropout as Dropout: return ["p: \(dropout.dropProbability)"]
-        case let penalty as L2Penalty: return ["lambda: \(penalty.lambda)"]
-        default: return []
+    /// `name: value` for every attribute that is required or differs from its default.
+    private static func keywordText(for operation: any GraphOperation) -> [String] {
+        let values = operation.attributes
+        return type(of: operation).operationDescription.attributes.compactMap { attribute in
+            guard let value = values[attribute.name], value != attribute.defaultValue else { return nil }
+            return "\(attribute.name): \(value)"
         }
     }
 
@@ -72,6 +73,6 @@ public enum GraphFileWriter {
         guard let first = text.unicodeScalars.first, Lexer.isIdentifierStart(first) else { return false }
         let reserved = ["input", "param", "output", "data", "train", "batch", "true", "false"]
         return text.unicodeScalars.allSatisfy { Lexer.isIdentifierStart($0) || Lexer.isDigit($0) || $0 == "." }
-            && !reserved.contains(text) && OperationTable.operation(named: text) == nil
+            && !reserved.contains(text) && OperationRegistry.operation(named: text) == nil
     }
 }

@@ -69,7 +69,7 @@ final class GraphFileTests: XCTestCase {
     func testSuggestion_editDistance() {
         XCTAssertEqual(Suggestion.editDistance(Array("relu2"), Array("relu")), 1)
         XCTAssertEqual(Suggestion.editDistance(Array("sigmod"), Array("sigmoid")), 1)
-        XCTAssertEqual(Suggestion.nearest(to: "sigmod", in: OperationTable.names), "sigmoid")
-        XCTAssertNil(Suggestion.nearest(to: "convolution", in: OperationTable.names))
+        XCTAssertEqual(Suggestion.nearest(to: "sigmod", in: OperationRegistry.names), "sigmoid")
+        XCTAssertNil(Suggestion.nearest(to: "convolution", in: OperationRegistry.names))
     }
 }

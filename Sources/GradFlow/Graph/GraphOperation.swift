@@ -1,0 +1,50 @@
+/// A `Node` subclass that describes itself once, so that graph files, the graph-file writer,
+/// `InferenceSession`, the DOT writer, the SVG drawing and `gradflow help ops` all know it without
+/// any other file listing it.
+///
+/// Adopt it in the node's own file and register the type there too (see `OperationRegistry`):
+/// ```swift
+/// public final class Square: Node, GraphOperation {
+///     public static let operationDescription = OperationDescription(
+///         name: "square", operands: ["x"], category: .elementwise, summary: "x², elementwise")
+///     public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+///         Square(operands[0], name: name)
+///     }
+///     …
+/// }
+/// ```
+/// A custom node that adopts `GraphOperation` (registered or not) can be copied by an
+/// `InferenceSession` and written back as graph-file text.
+public protocol GraphOperation: Node {
+    /// The operation's name, operands, attributes and help.
+    static var operationDescription: OperationDescription { get }
+    /// A new node of this operation over `operands` (as many as the description accepts) with the
+    /// given attribute values (every attribute present: defaults are filled in) and name.
+    /// - Throws: `GraphError.invalidValue` for attribute values the operation rejects.
+    static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node
+    /// This node's attribute values: `make` over the same operands with them gives an equal node.
+    var attributes: OperationAttributes { get }
+    /// The second line of the node's box in drawings (`dropout p=0.5 [batch, 64]`).
+    var drawingLabel: String { get }
+}
+
+extension GraphOperation {
+    /// No attributes.
+    public var attributes: OperationAttributes { OperationAttributes(operation: Self.operationDescription.name) }
+
+    /// The operation's name, its non-default attributes and the output shape.
+    public var drawingLabel: String {
+        let values = attributes
+        let settings = Self.operationDescription.attributes.compactMap { attribute -> String? in
+            guard let value = values[attribute.name], value != attribute.defaultValue else { return nil }
+            return "\(attribute.name)=\(value)"
+        }
+        return ([kind] + settings + [shape.text]).joined(separator: " ")
+    }
+
+    /// A node like this one (same operation, attributes and name) over `operands`.
+    /// - Throws: what `make` throws.
+    public func copy(over operands: [Node]) throws -> Node {
+        try Self.make(operands, attributes, name: name)
+    }
+}
