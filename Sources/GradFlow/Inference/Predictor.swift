@@ -89,6 +89,17 @@ public final class Predictor {
         release(plans[0])
     }
 
+    /// A predictor over `graph`'s live weights: its plans take the current values of the graph's
+    /// trainable parameters at each call (nothing copied, so training in between is seen). The one
+    /// batched prediction path of `Sequential.predict` and `Trainer.predict`.
+    /// - Throws: as `InferenceSession.init(graph:input:output:)`.
+    public convenience init(borrowingWeightsOf graph: Graph, input: Input, output: Node, maximumBatch: Int = 256) throws {
+        let session = try InferenceSession(graph: graph, input: input, output: output, recordingWeights: false)
+        var live: [String: Parameter] = [:]
+        for parameter in graph.trainables { live[parameter.name] = parameter }
+        try self.init(maximumBatch: maximumBatch, live: live, makeGraph: session.makeGraph)
+    }
+
     /// The outputs for `examples` (`[n] + the input's per-example shape`) as a new tensor
     /// `[n] + outputExampleShape` (one allocation: the result).
     /// - Throws: `GraphError.feedShapeMismatch` when the examples do not fit the input.

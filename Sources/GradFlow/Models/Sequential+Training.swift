@@ -19,35 +19,45 @@ extension Sequential {
         invalidate()
     }
 
-    /// Trains the model (Keras's `fit`): shuffled minibatches, one optimizer step per batch, and
-    /// after each epoch the validation loss and first metric, with dropout off.
+    /// Trains the model (Keras's `fit`) with the same engine as every other front door: it hands
+    /// the run to the model's `Trainer` (shuffled minibatches, one optimizer step per batch, the
+    /// validation loss and first metric after each epoch with dropout off, numeric guards, the
+    /// progress bar, callbacks, Ctrl-C through `interruption`, resume through `trainer(for:)`).
     /// - Parameters:
     ///   - x: the examples, `[n, …]` (a vector `[n]` is taken as `[n, 1]`); the model is built
     ///     from their shape if it has not been.
     ///   - y: the targets: class indices `[n]` for `.softmaxCrossEntropy`, else the output's shape.
-    ///   - epochs: passes over the data, at least 1.
+    ///   - epochs: passes over the data, at least 1 (after `trainer(for:).restore(_:)`, the total
+    ///     including the restored run's, as Keras's `initial_epoch`).
     ///   - batchSize: examples per step, at least 1 (the last batch of an epoch may be shorter).
     ///   - validationData: examples scored after each epoch.
     ///   - validationSplit: when no `validationData` is given, the fraction in [0, 1) of the examples,
     ///     taken from the end before shuffling (as Keras), held out for validation.
     ///   - shuffle: whether each epoch visits the examples in a new seeded order.
     ///   - seed: seeds the shuffles.
-    ///   - verbose: print one line per epoch (`Epoch 3/10  loss 0.2134  val_acc 0.9612  (1.9 s)`).
-    ///   - schedule: sets the optimizer's learning rate before each epoch (epochs counted from 0).
+    ///   - verbose: print one line per epoch (`Epoch 3/10  loss 0.2134  val_acc 0.9612  (1.9 s)`)
+    ///     and, on a terminal, a progress bar.
+    ///   - schedule: sets the optimizer's learning rate before each epoch (epochs counted from 0;
+    ///     a `LearningRateScheduler` callback first in the list).
+    ///   - callbacks: `EarlyStopping`, `ModelCheckpoint`, `ReduceLROnPlateau`, `HistoryLogger`, your own.
+    ///   - guards: the NaN/infinity and divergence checks after each step (`.off` to skip them).
+    ///   - clipping: gradient clipping before each optimizer step.
+    ///   - interruption: asked after each step whether to stop (`InterruptFlag.installSIGINTHandler()`).
     /// - Returns: the per-epoch loss, validation loss and metric, and times.
     /// - Throws: `ModelError` (`.notCompiled`, `.dataShapeMismatch`, `.invalidArgument`, a layer's
-    ///   shape error), `TrainerError.invalidEpochs`, `DataError.invalidBatchSize`, `GraphError`.
+    ///   shape error), `TrainerError` (`.invalidEpochs`, the guards' errors, `.interrupted`),
+    ///   `DataError.invalidBatchSize`, `GraphError`.
     @discardableResult
     public func fit(_ x: Tensor, _ y: Tensor, epochs: Int = 1, batchSize: Int = 32,
                     validationData: (x: Tensor, y: Tensor)? = nil, validationSplit: Double = 0,
                     shuffle: Bool = true, seed: UInt64 = 0, verbose: Bool = true,
-                    schedule: (any LearningRateSchedule)? = nil) throws -> History {
-        guard epochs >= 1 else { throw TrainerError.invalidEpochs(epochs) }
-        guard batchSize >= 1 else { throw DataError.invalidBatchSize(batchSize) }
+                    schedule: (any LearningRateSchedule)? = nil, callbacks: [any TrainingCallback] = [],
+                    guards: NumericGuards = .default, clipping: GradientClipping? = nil,
+                    interruption: (any TrainingInterruption)? = nil) throws -> History {
         guard validationSplit >= 0, validationSplit < 1 else {
             throw ModelError.invalidArgument(name: "validationSplit", value: "\(validationSplit)", expected: "a fraction in [0, 1)")
         }
-        let trainer = try preparedTrainer(for: x)
+        let trainer = try self.trainer(for: x)
         var train = try dataset(x, y)
         var held = try validationData.map { try dataset($0.x, $0.y) }
         if held == nil, validationSplit > 0 {
@@ -55,35 +65,18 @@ extension Sequential {
             held = train.subset(Array(cut..<train.count))
             train = train.subset(Array(0..<cut))
         }
-        train = try trainer.conformed(train)
-        guard train.count >= 1 else { throw TrainerError.noBatches(examples: 0, batchSize: batchSize, dropLast: false) }
-        var generator = RandomGenerator(seed: seed)
-        var history = History(metric: held == nil ? nil : configuration?.metrics.first)
-        let log: TrainerLog = verbose ? .standardOutput : .silent
-        let clock = ContinuousClock()
-        for epoch in 1...epochs {
-            let start = clock.now
-            if let schedule { trainer.optimizer.apply(schedule, atEpoch: epoch - 1) }
-            let batches = shuffle
-                ? try Minibatches.shuffledEpoch(exampleCount: train.count, batchSize: batchSize, using: &generator)
-                : try Minibatches.sequential(exampleCount: train.count, batchSize: batchSize).map { Array($0)[...] }
-            history.loss.append(try runEpoch(batches, of: train, with: trainer))
-            if let held {
-                let result = try trainer.evaluate(held, metric: history.metric, batchSize: batchSize)
-                history.validationLoss.append(result.loss)
-                if let score = result.metric { history.validationMetric.append(score) }
-            }
-            let elapsed = (clock.now - start).components
-            history.epochSeconds.append(Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
-            log.write(history.summary(epoch: epoch, of: epochs))
-        }
-        return history
+        trainer.log = verbose ? .standardOutput : .silent
+        trainer.callbacks = (schedule.map { [LearningRateScheduler($0)] } ?? []) + callbacks
+        (trainer.guards, trainer.clipping, trainer.interruption) = (guards, clipping, interruption)
+        defer { graph?.isTraining = false }
+        return try trainer.fit(train, epochs: epochs, batchSize: batchSize, shuffleSeed: seed, shuffle: shuffle,
+                               validation: held, metric: held == nil ? nil : configuration?.metrics.first)
     }
 
     /// The loss and every compiled metric on `x` and `y`, forward only with dropout off.
     /// - Throws: as `fit`.
     public func evaluate(_ x: Tensor, _ y: Tensor, batchSize: Int = 256) throws -> ModelEvaluation {
-        let trainer = try preparedTrainer(for: x)
+        let trainer = try self.trainer(for: x)
         let result = try trainer.evaluate(try dataset(x, y), batchSize: batchSize)
         var scores: [Metric: Float] = [:]
         let targets = try trainer.conformed(try dataset(x, y)).labels
@@ -114,37 +107,16 @@ extension Sequential {
         }
         guard let input, let prediction = self.output, let graph else { throw ModelError.notBuilt }
         if cachedPredictor == nil || cachedPredictor?.maximumBatch != max(1, batchSize) {
-            let session = try InferenceSession(graph: graph, input: input, output: prediction, recordingWeights: false)
-            var live: [String: Parameter] = [:]
-            for parameter in parameters { live[parameter.name] = parameter }
-            cachedPredictor = try Predictor(maximumBatch: batchSize, live: live, makeGraph: session.makeGraph)
+            cachedPredictor = try Predictor(borrowingWeightsOf: graph, input: input, output: prediction, maximumBatch: batchSize)
         }
         try cachedPredictor?.predict(examples, into: &output)
     }
 
-    /// One pass over `batches`: feed, forward and backward with dropout on, update. Returns the mean
-    /// batch loss. (The same steps as `Trainer.fit`, which has no dropout switch or unshuffled order.)
-    private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset, with trainer: Trainer) throws -> Float {
-        setTraining(true)
-        defer { setTraining(false) }
-        var total: Double = 0
-        for batch in batches {
-            trainer.refill(trainer.features, rows: batch, from: train.features)
-            trainer.refill(trainer.labels, rows: batch, from: train.labels)
-            total += Double(try trainer.graph.forwardAndBackward())
-            trainer.optimizer.update(trainer.graph.trainables)
-        }
-        return Float(total / Double(max(batches.count, 1)))
-    }
-
-    /// Switches every `Dropout` node of the graph between training and inference.
-    func setTraining(_ isTraining: Bool) {
-        for case let dropout as Dropout in graph?.nodes ?? [] { dropout.isTraining = isTraining }
-    }
-
-    /// Builds the model for `x`'s example shape (if needed) and returns the trainer over its graph.
+    /// The trainer that `fit` and `evaluate` use, over the model built for `x`'s example shape:
+    /// take it to checkpoint (`trainingState()`) or resume (`restore(_:)`, then `fit` continues
+    /// the run bit for bit). The same trainer is returned until the layers, loss or shape change.
     /// - Throws: `ModelError.notCompiled`, a layer's build error.
-    private func preparedTrainer(for x: Tensor) throws -> Trainer {
+    public func trainer(for x: Tensor) throws -> Trainer {
         guard let configuration else { throw ModelError.notCompiled }
         try build(inputShape: Array(try asExamples(x).shape.dropFirst()))
         if let cachedTrainer { return cachedTrainer }

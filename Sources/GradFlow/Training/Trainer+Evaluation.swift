@@ -48,22 +48,16 @@ extension Trainer {
         return predictions.map { $0 - 0.5 }
     }
 
-    /// The predictions for `inputs` (`[examples, …]` fitting the features input), computed forward
-    /// only (dropout off) in batches of `batchSize`; labels are not needed.
-    /// - Throws: `DataError.invalidBatchSize`, `TrainerError.dataShapeMismatch`, `GraphError`.
+    /// The predictions for `inputs` (`[examples, …]` fitting the features input), forward only
+    /// (dropout off), on the planned prediction path over the live weights (`Predictor`, in
+    /// batches of `batchSize`); labels are not needed.
+    /// - Throws: `TrainerError.dataShapeMismatch`, `GraphError`.
     public func predict(_ inputs: Tensor, batchSize: Int = 256) throws -> Tensor {
-        graph.isTraining = false
-        let placeholderLabels = Tensor.zeros([inputs.shape.first ?? 0] + Array(labels.shape.dropFirst()).resolved(batchSize: 1))
-        let set = try conformed(Dataset(features: inputs, labels: placeholderLabels))
-        let ranges = try Minibatches.sequential(exampleCount: set.count, batchSize: batchSize)
-        let order = Array(0..<set.count)
-        var predictions: Tensor?
-        for range in ranges {
-            refill(features, rows: order[range], from: set.features)
-            _ = try graph.evaluate(prediction)
-            copy(prediction.value, intoRowsFrom: range.lowerBound, of: &predictions, total: set.count)
+        if predictor == nil || predictor?.maximumBatch != max(1, batchSize) {
+            predictor = try Predictor(borrowingWeightsOf: graph, input: features, output: prediction, maximumBatch: batchSize)
         }
-        return predictions ?? Tensor.zeros([0])
+        let examples = try conformed(inputs, to: features)
+        return try predictor?.predict(examples) ?? Tensor.zeros([0])
     }
 
     /// Copies a batch of outputs into rows `start…` of the result, allocating it on the first batch.

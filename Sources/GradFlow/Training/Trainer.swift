@@ -55,6 +55,8 @@ public final class Trainer {
     public internal(set) var history = History()
     /// A state given to `restore(_:)`, which the next `fit` continues.
     var pendingResume: TrainingState?
+    /// The planned prediction path of `predict` (made by its first call).
+    var predictor: Predictor?
 
     /// An empty tensor put in an input while its buffer is refilled, so the buffer is not shared.
     private let placeholder = Tensor.zeros([0])
@@ -229,7 +231,7 @@ public final class Trainer {
                 labels: try conformed(data.labels, to: labels))
     }
 
-    private func conformed(_ tensor: Tensor, to input: Input) throws(TrainerError) -> Tensor {
+    func conformed(_ tensor: Tensor, to input: Input) throws(TrainerError) -> Tensor {
         let rows = tensor.shape.first ?? 0
         let perExample = Array(input.shape.dropFirst()).resolved(batchSize: 1)
         if Array(tensor.shape.dropFirst()) == perExample { return tensor }

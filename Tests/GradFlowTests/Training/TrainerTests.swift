@@ -102,10 +102,13 @@ final class TrainerTests: XCTestCase {
                                   optimizer: try SGD(learningRate: 0.01), log: .silent)
         let inputs = try Tensor([[1, 2, 3], [4, 5, 6]])
         XCTAssertEqual(try trainer.predict(inputs).scalars, [6, 6, 15, 15])   // identity: no drop, no rescale
-        XCTAssertFalse(dropout.isTraining)
+        let data = try Dataset(features: inputs, labels: Tensor([0, 1]))
+        XCTAssertEqual(try trainer.evaluate(data).predictions.scalars, [6, 6, 15, 15])
+        XCTAssertFalse(trainer.graph.isTraining)
+        XCTAssertFalse(dropout.isTraining, "the graph's mode reaches its nodes")
         var sawTraining = false
-        trainer.epochEnded = { _, _ in sawTraining = dropout.isTraining }
-        try trainer.fit(try Dataset(features: inputs, labels: Tensor([0, 1])), epochs: 1, batchSize: 2)
+        trainer.stepEnded = { _ in sawTraining = dropout.isTraining }
+        try trainer.fit(data, epochs: 1, batchSize: 2)
         XCTAssertTrue(sawTraining)
     }
 
