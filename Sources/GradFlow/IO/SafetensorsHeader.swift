@@ -19,36 +19,16 @@ package enum SafetensorsHeader {
     static func json(entries: [Entry], metadata: [String: String]) -> [UInt8] {
         var parts: [String] = []
         if !metadata.isEmpty {
-            let pairs = metadata.keys.sorted().map { "\(quoted($0)):\(quoted(metadata[$0] ?? ""))" }
-            parts.append("\(quoted(metadataKey)):{\(pairs.joined(separator: ","))}")
+            let pairs = metadata.keys.sorted().map { "\($0.quotedLiteral):\((metadata[$0] ?? "").quotedLiteral)" }
+            parts.append("\(metadataKey.quotedLiteral):{\(pairs.joined(separator: ","))}")
         }
         for entry in entries {
             let shape = entry.shape.map(String.init).joined(separator: ",")
-            parts.append("\(quoted(entry.name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(entry.begin),\(entry.end)]}")
+            parts.append("\(entry.name.quotedLiteral):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(entry.begin),\(entry.end)]}")
         }
         var bytes = Array(("{" + parts.joined(separator: ",") + "}").utf8)
         while bytes.count % 8 != 0 { bytes.append(UInt8(ascii: " ")) }
         return bytes
-    }
-
-    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped (also
-    /// used by the tool's JSON output).
-    package static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 
     /// Parses and validates a header: every entry an F32 tensor whose byte range lies inside the

@@ -100,7 +100,7 @@ struct GraphSession {
         func part(_ result: Trainer.Evaluation, _ count: Int) -> String {
             "{\"loss\": \(number(result.loss)), \"\(file.metric.rawValue)\": \(number(result.metric)), \"examples\": \(count)}"
         }
-        return "{\"graph\": \(SafetensorsHeader.quoted(graph)), \"weights\": \(SafetensorsHeader.quoted(weights)), \"metric\": \"\(file.metric.rawValue)\", "
+        return "{\"graph\": \(graph.quotedLiteral), \"weights\": \(weights.quotedLiteral), \"metric\": \"\(file.metric.rawValue)\", "
             + "\"train\": \(part(train, data.train.count)), \"test\": \(part(test, data.test.count))}"
     }
 

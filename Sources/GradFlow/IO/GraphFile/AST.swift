@@ -43,7 +43,7 @@ public indirect enum Expression: Equatable, Sendable {
         switch self {
         case .name(let name): return name.text
         case .number(_, let text, _): return text
-        case .string(let text, _): return "\"" + text.replacingBackslashesAndQuotes() + "\""
+        case .string(let text, _): return text.quotedLiteral
         case .list(let items, _): return "[" + items.map(\.sourceText).joined(separator: ", ") + "]"
         case .call(let call):
             let positional = call.arguments.map(\.sourceText)
@@ -106,21 +106,4 @@ public struct Statement: Equatable, Sendable {
     public var kind: Kind
     /// Where the statement starts.
     public var location: SourceLocation
-}
-
-extension String {
-    /// The text with `\` and `"` escaped for a string literal.
-    func replacingBackslashesAndQuotes() -> String {
-        var result = ""
-        for character in self {
-            switch character {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
 }

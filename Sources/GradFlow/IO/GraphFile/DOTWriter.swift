@@ -6,7 +6,7 @@
 public enum DOTWriter {
     /// The DOT text for `graph`.
     public static func dot(for graph: Graph, title: String = "graph") -> String {
-        var lines = ["digraph \(quoted(title)) {", "  rankdir=TB;", "  node [fontname=\"Helvetica\", fontsize=11];"]
+        var lines = ["digraph \(title.quotedLiteral) {", "  rankdir=TB;", "  node [fontname=\"Helvetica\", fontsize=11];"]
         var ids: [ObjectIdentifier: String] = [:]
         for (index, node) in graph.nodes.enumerated() {
             let id = "n\(index)"
@@ -29,27 +29,13 @@ public enum DOTWriter {
         let shape = node.shape.text
         switch node {
         case is Parameter:
-            return "label=\(quoted("\(node.name)\nparam \(shape)")), shape=ellipse, style=filled, fillcolor=\"#fdd9a0\""
+            return "label=\("\(node.name)\nparam \(shape)".quotedLiteral), shape=ellipse, style=filled, fillcolor=\"#fdd9a0\""
         case is Input:
-            return "label=\(quoted("\(node.name)\ninput \(shape)")), shape=ellipse, style=filled, fillcolor=\"#cfe8fc\""
+            return "label=\("\(node.name)\ninput \(shape)".quotedLiteral), shape=ellipse, style=filled, fillcolor=\"#cfe8fc\""
         default:
             let border = isLoss ? ", peripheries=2" : ""
             let detail = (node as? any GraphOperation)?.drawingLabel ?? "\(node.kind) \(shape)"
-            return "label=\(quoted("\(node.name)\n\(detail)")), shape=box, style=rounded\(border)"
+            return "label=\("\(node.name)\n\(detail)".quotedLiteral), shape=box, style=rounded\(border)"
         }
-    }
-
-    /// A DOT string literal (quotes and backslashes escaped; newlines as `\n`).
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for character in text {
-            switch character {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            default: result.append(character)
-            }
-        }
-        return result + "\""
     }
 }

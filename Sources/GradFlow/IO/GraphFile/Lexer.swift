@@ -116,7 +116,8 @@ public struct Lexer {
         return chars.isEmpty
     }
 
-    /// A double-quoted string on one line; `\"`, `\\`, `\n` and `\t` are escapes.
+    /// A double-quoted string on one line; `\"`, `\\`, `\n`, `\r`, `\t` and `\uXXXX` are escapes
+    /// (what `String.quotedLiteral` writes).
     private mutating func string(at start: SourceLocation) throws(GraphFileError) -> Token {
         advance()
         var text = ""
@@ -127,7 +128,15 @@ public struct Lexer {
                 advance()
                 switch escaped {
                 case "n": text.append("\n")
+                case "r": text.append("\r")
                 case "t": text.append("\t")
+                case "u":
+                    var hex = ""
+                    while hex.count < 4, let digit = peek(), digit.properties.isASCIIHexDigit { hex.unicodeScalars.append(digit); advance() }
+                    guard hex.count == 4, let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) else {
+                        throw GraphFileError(.invalidArgument("\\u needs four hexadecimal digits"), at: start)
+                    }
+                    text.unicodeScalars.append(scalar)
                 default: text.unicodeScalars.append(escaped)
                 }
             } else {
