@@ -3,9 +3,13 @@ import PackageDescription
 
 /// GradFlow: a static computation-graph engine with Kahn topological scheduling.
 ///
-/// Layers, bottom up: CGradFlowKernels (C micro-kernels compiled for AVX2/FMA, chosen at run time)
-/// → GradFlowKernels (GEMM, elementwise loops, thread pool) → GradFlow (Tensor, Graph, Nodes,
-/// Training, Data) → the `gradflow` tool and the benchmarks. No package dependencies.
+/// Layers, bottom up; each target depends only on targets above it in this list, so the compiler
+/// enforces the layering (README, "Layout", draws it):
+/// CGradFlowKernels (C micro-kernels, chosen at run time) → GradFlowKernels (GEMM, loops, threads)
+/// → GradFlowCore (Tensor, Graph, Nodes, the operation registry) → GradFlowStorage (files,
+/// safetensors) → GradFlowData (CSV, IDX) → GradFlowInference → GradFlowTraining →
+/// GradFlowGraphFiles → GradFlowModels → GradFlowPictures → GradFlow (the umbrella users import)
+/// → the `gradflow` tool and the benchmarks. No package dependencies.
 let package = Package(
     name: "GradFlow",
     // Linux (any distribution Swift 6 supports) and macOS 15+ (Synchronization's Atomic and Mutex).
@@ -19,12 +23,22 @@ let package = Package(
         .target(name: "GradFlowKernels", dependencies: ["CGradFlowKernels"]),
         // The operation registry's linker-section reader (see OperationRegistry).
         .target(name: "CGradFlowRegistry"),
-        .target(name: "GradFlow", dependencies: ["GradFlowKernels", "CGradFlowRegistry"]),
+        .target(name: "GradFlowCore", dependencies: ["GradFlowKernels", "CGradFlowRegistry"]),
+        .target(name: "GradFlowStorage", dependencies: ["GradFlowCore"]),
+        .target(name: "GradFlowData", dependencies: ["GradFlowCore", "GradFlowStorage"]),
+        .target(name: "GradFlowInference", dependencies: ["GradFlowCore"]),
+        .target(name: "GradFlowTraining", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference"]),
+        .target(name: "GradFlowGraphFiles", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference", "GradFlowTraining"]),
+        .target(name: "GradFlowModels", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference", "GradFlowTraining", "GradFlowGraphFiles"]),
+        .target(name: "GradFlowPictures", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowTraining"]),
+        .target(name: "GradFlow", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
+                                                 "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"]),
         .executableTarget(name: "GradFlowTool", dependencies: ["GradFlow"]),
         // Counts heap allocations for the benchmark's allocations-per-step figure (bench only).
         .target(name: "CMallocCounter"),
         .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels", "CMallocCounter"]),
         .testTarget(name: "GradFlowKernelsTests", dependencies: ["GradFlowKernels"]),
-        .testTarget(name: "GradFlowTests", dependencies: ["GradFlow"]),
+        .testTarget(name: "GradFlowTests", dependencies: ["GradFlow", "GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
+                                                          "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"]),
     ]
 )

@@ -1,6 +1,14 @@
 import XCTest
 import Foundation
-@testable import GradFlow
+import GradFlow
+@testable import GradFlowCore
+@testable import GradFlowStorage
+@testable import GradFlowData
+@testable import GradFlowInference
+@testable import GradFlowTraining
+@testable import GradFlowGraphFiles
+@testable import GradFlowModels
+@testable import GradFlowPictures
 
 /// The byte-level CSV reader: numbers bit-identical to `Float(String)`, the same rows from one thread
 /// or several, places in errors, and refused inputs (NUL and control bytes, non-files, limits).

@@ -1,5 +1,13 @@
 import XCTest
-@testable import GradFlow
+import GradFlow
+@testable import GradFlowCore
+@testable import GradFlowStorage
+@testable import GradFlowData
+@testable import GradFlowInference
+@testable import GradFlowTraining
+@testable import GradFlowGraphFiles
+@testable import GradFlowModels
+@testable import GradFlowPictures
 
 /// The operation registry: what the linker section gathers, and that every reader of the
 /// descriptions (graph files, the writer, inference sessions, help) agrees with them.

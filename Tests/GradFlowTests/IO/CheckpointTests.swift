@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import GradFlow
+import GradFlow
+@testable import GradFlowCore
+@testable import GradFlowStorage
+@testable import GradFlowData
+@testable import GradFlowInference
+@testable import GradFlowTraining
+@testable import GradFlowGraphFiles
+@testable import GradFlowModels
+@testable import GradFlowPictures
 
 final class CheckpointTests: XCTestCase {
     private var directory = ""

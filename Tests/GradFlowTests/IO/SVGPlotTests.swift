@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import GradFlow
+import GradFlow
+@testable import GradFlowCore
+@testable import GradFlowStorage
+@testable import GradFlowData
+@testable import GradFlowInference
+@testable import GradFlowTraining
+@testable import GradFlowGraphFiles
+@testable import GradFlowModels
+@testable import GradFlowPictures
 
 final class SVGPlotTests: XCTestCase {
     /// Where plots go: `$GRADFLOW_PLOT_DIR` to keep them for viewing, else a temporary folder.

@@ -1,6 +1,14 @@
 import XCTest
 import Foundation
-@testable import GradFlow
+import GradFlow
+@testable import GradFlowCore
+@testable import GradFlowStorage
+@testable import GradFlowData
+@testable import GradFlowInference
+@testable import GradFlowTraining
+@testable import GradFlowGraphFiles
+@testable import GradFlowModels
+@testable import GradFlowPictures
 
 /// Bad inputs named with their place: paths that are not files, duplicate tensor names, labels a
 /// model cannot take (with the file's line), IDX files that disagree, inputs of the wrong width.

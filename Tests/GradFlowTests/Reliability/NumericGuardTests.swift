@@ -1,5 +1,13 @@
 import XCTest
-@testable import GradFlow
+import GradFlow
+@testable import GradFlowCore
+@testable import GradFlowStorage
+@testable import GradFlowData
+@testable import GradFlowInference
+@testable import GradFlowTraining
+@testable import GradFlowGraphFiles
+@testable import GradFlowModels
+@testable import GradFlowPictures
 
 /// The numeric guards of `Trainer.fit`: the first bad node and step are named, the parameters are
 /// never updated by a bad step, and divergence stops training with advice.

@@ -1,6 +1,14 @@
 import XCTest
 import Foundation
-@testable import GradFlow
+import GradFlow
+@testable import GradFlowCore
+@testable import GradFlowStorage
+@testable import GradFlowData
+@testable import GradFlowInference
+@testable import GradFlowTraining
+@testable import GradFlowGraphFiles
+@testable import GradFlowModels
+@testable import GradFlowPictures
 
 /// Binary classifiers (one logit column) scored and printed right, several target columns, and the
 /// `pytorch` bias rule — through the library and the binary.
