@@ -12,8 +12,9 @@ BENCH_PYTHON = $(if $(wildcard $(BENCH_VENV)/bin/python),$(BENCH_VENV)/bin/pytho
 build:
 	$(SWIFT) build -c release
 
+# GRADFLOW_CHECK_README=1: also build and run every swift block of README.md (ReadmeCodeTests).
 test:
-	$(SWIFT) test $(RELEASE_TEST_FLAGS)
+	GRADFLOW_CHECK_README=1 $(SWIFT) test $(RELEASE_TEST_FLAGS)
 
 test-debug:
 	$(SWIFT) test --disable-swift-testing
