@@ -90,7 +90,7 @@ public struct Parser {
             let optimizer = try expression(depth: 0)
             var options: [(name: Name, value: Expression)] = []
             while current.kind != .newline && current.kind != .end {
-                let option = try name("a training option ('epochs', 'batch', 'seed', 'metric') or the end of the line")
+                let option = try name("a training option ('epochs', 'batch', 'seed', 'metric', 'schedule', 'warmup', 'clip_norm', 'clip_value', 'callbacks') or the end of the line")
                 options.append((option, try expression(depth: 0)))
             }
             return Statement(kind: .train(optimizer: optimizer, options: options), location: start)

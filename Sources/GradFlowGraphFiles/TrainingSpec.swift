@@ -6,7 +6,8 @@ import GradFlowTraining
 /// Optimizers: `sgd(lr, momentum, nesterov, weight_decay)`, `adam(lr, beta1, beta2, eps,
 /// weight_decay)`, `adamw(…)` (as adam, decoupled decay, default weight_decay 0.01),
 /// `rmsprop(lr, alpha, eps, weight_decay)`. Options: `epochs` (default 10), `batch` (32), `seed` (0),
-/// `metric` (`accuracy`, `r2`, `mse`, `mae`; default accuracy for softmax_ce/bce losses, else r2).
+/// `metric` (`accuracy`, `r2`, `mse`, `mae`; default accuracy for softmax_ce/bce losses, else r2),
+/// `schedule`, `warmup`, `clip_norm`, `clip_value` and `callbacks` (see `TrainingCallbackSpec`).
 public struct TrainingSpec: Equatable, Sendable {
     /// The optimizer's name (`sgd`, `adam`, `adamw`, `rmsprop`).
     public var optimizer: String
@@ -22,6 +23,14 @@ public struct TrainingSpec: Equatable, Sendable {
     public var metric: Metric?
     /// Where the `train` statement is (nil when the file has none and defaults are used).
     public var location: SourceLocation?
+    /// The learning-rate schedule (`schedule …`), if any.
+    public var schedule: ScheduleSpec?
+    /// Epochs of linear warm-up in front of the schedule (`warmup N`; 0: none).
+    public var warmupEpochs = 0
+    /// Gradient clipping (`clip_norm X` or `clip_value X`), if any.
+    public var clipping: GradientClipping?
+    /// The callbacks (`callbacks [...]`), in order.
+    public var callbacks: [TrainingCallbackSpec] = []
 
     /// The defaults used when a file has no `train` statement: SGD with lr 0.01.
     public static let defaults = TrainingSpec(optimizer: "sgd", hyperparameters: ["lr": 0.01], epochs: 10,
@@ -45,6 +54,7 @@ public struct TrainingSpec: Equatable, Sendable {
         "adamw": ["lr", "beta1", "beta2", "eps", "weight_decay"],
         "rmsprop": ["lr", "alpha", "eps", "weight_decay"],
     ]
+    static let options = ["epochs", "batch", "seed", "metric", "schedule", "warmup", "clip_norm", "clip_value", "callbacks"]
     static let metrics: [String: Metric] = ["accuracy": .accuracy, "binary_accuracy": .binaryAccuracy, "r2": .rSquared,
                                             "mse": .meanSquaredError, "mae": .meanAbsoluteError]
 
@@ -71,7 +81,8 @@ public struct TrainingSpec: Equatable, Sendable {
         self.hyperparameters = values
         self.location = location
         try apply(options)
-        _ = try makeOptimizer()   // the library validates the hyper-parameters now, so errors point here
+        let optimizer = try makeOptimizer()   // the library validates the hyper-parameters now, so errors point here
+        _ = try makeCallbacks(learningRate: optimizer.learningRate, epochs: epochs)
     }
 
     private mutating func apply(_ options: [(name: Name, value: Expression)]) throws(GraphFileError) {
@@ -95,12 +106,45 @@ public struct TrainingSpec: Equatable, Sendable {
                                          at: value.location)
                 }
                 metric = chosen
+            case "schedule":
+                schedule = try ScheduleSpec(value)
+            case "warmup":
+                warmupEpochs = try CallArguments.count(value, describing: "'warmup'")
+                guard warmupEpochs >= 1 else { throw GraphFileError(.invalidArgument("'warmup' must be at least 1 epoch"), at: value.location) }
+            case "clip_norm", "clip_value":
+                let limit = try CallArguments.number(value, describing: "'\(name.text)'")
+                guard limit > 0, limit.isFinite else {
+                    throw GraphFileError(.invalidArgument("'\(name.text)' must be a positive number, not \(value.sourceText)"), at: value.location)
+                }
+                guard clipping == nil else { throw GraphFileError(.invalidArgument("give one of 'clip_norm' and 'clip_value'"), at: name.location) }
+                clipping = name.text == "clip_norm" ? .norm(Float(limit)) : .value(Float(limit))
+            case "callbacks":
+                guard case .list(let items, _) = value else {
+                    throw GraphFileError(.unexpectedToken(expected: "a list such as [early_stopping(patience: 5)]", found: value.sourceText),
+                                         at: value.location)
+                }
+                for item in items { callbacks.append(try TrainingCallbackSpec(item)) }
             default:
                 throw GraphFileError(.unknownWord(category: "training option", word: name.text,
-                                                  suggestion: Suggestion.nearest(to: name.text, in: ["epochs", "batch", "seed", "metric"])),
+                                                  suggestion: Suggestion.nearest(to: name.text, in: TrainingSpec.options)),
                                      at: name.location)
             }
         }
+    }
+
+    /// The trainer callbacks of the statement: the schedule (with its warm-up) first, as a
+    /// `LearningRateScheduler`, then `callbacks` in order.
+    /// - Throws: `GraphFileError.invalidArgument` (at the `train` statement) when the library rejects a value.
+    public func makeCallbacks(learningRate: Float, epochs: Int) throws(GraphFileError) -> [any TrainingCallback] {
+        var result: [any TrainingCallback] = []
+        do {
+            var rate: (any LearningRateSchedule)? = try schedule?.make(learningRate: learningRate, epochs: epochs)
+            if warmupEpochs > 0 { rate = try LinearWarmup(epochs: warmupEpochs, then: rate ?? ConstantRate(rate: learningRate)) }
+            if let rate { result.append(LearningRateScheduler(rate)) }
+        } catch {
+            throw GraphFileError(.invalidArgument("schedule: \(error)"), at: location ?? SourceLocation(file: "<defaults>", line: 1, column: 1))
+        }
+        return result + callbacks.map { $0.make() }
     }
 
     /// A new optimizer with these hyper-parameters.

@@ -34,6 +34,9 @@ enum TrainCommand {
         let spec = session.file.training
         let optimizerText = "\(spec.optimizer) \(describe(spec.hyperparameters))"
         let epochs = try options.integer("epochs") ?? resumed?.metadata["gradflow.epochs"].flatMap { Int($0) } ?? spec.epochs
+        // The train statement's schedule, clipping and callbacks (the schedule from the file's lr, also on resume).
+        trainer.clipping = spec.clipping
+        trainer.callbacks = try spec.makeCallbacks(learningRate: spec.makeOptimizer().learningRate, epochs: epochs)
         let batch = try options.integer("batch") ?? resumed?.progress.batchSize ?? spec.batchSize
         if let resumed, let resume = options.values["resume"] {
             // Resume is explicit: the optimizer and its hyper-parameters must be the ones the run was saved with.
@@ -81,6 +84,10 @@ enum TrainCommand {
         } catch {
             throw GraphFileError(.runtime("training failed: \(error)" + unchanged(save)),
                                  at: spec.location ?? session.file.location(of: session.file.loss))
+        }
+        for case let stopping as EarlyStopping in trainer.callbacks where stopping.stoppedEpoch > 0 {
+            print("early stopping after epoch \(stopping.stoppedEpoch): no improvement for \(stopping.patience) epochs"
+                  + (stopping.restoreBest ? "; restored the parameters of epoch \(stopping.bestEpoch)" : ""))
         }
         for line in try session.evaluationLines() { print(line) }
         if let save {
