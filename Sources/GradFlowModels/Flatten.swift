@@ -33,9 +33,7 @@ private final class FlattenNode: Node, GraphOperation {
     init(_ x: Node, name: String? = nil) { super.init([x], name: name) }
 
     static let operationDescription = OperationDescription(name: "flatten", operands: ["x"], category: .linearAlgebra,
-                                                           summary: "[batch, d₁, …] → [batch, d₁·…]")
-
-    static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+                                                           summary: "[batch, d₁, …] → [batch, d₁·…]") { operands, _, name in
         FlattenNode(operands[0], name: name)
     }
 

@@ -6,22 +6,16 @@
 /// ```swift
 /// public final class Square: Node, GraphOperation {
 ///     public static let operationDescription = OperationDescription(
-///         name: "square", operands: ["x"], category: .elementwise, summary: "x², elementwise")
-///     public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-///         Square(operands[0], name: name)
-///     }
+///         name: "square", operands: ["x"], category: .elementwise, summary: "x², elementwise"
+///     ) { operands, _, name in Square(operands[0], name: name) }
 ///     …
 /// }
 /// ```
 /// A custom node that adopts `GraphOperation` (registered or not) can be copied by an
 /// `InferenceSession` and written back as graph-file text.
 public protocol GraphOperation: Node {
-    /// The operation's name, operands, attributes and help.
+    /// The operation's name, operands, attributes, help and constructor.
     static var operationDescription: OperationDescription { get }
-    /// A new node of this operation over `operands` (as many as the description accepts) with the
-    /// given attribute values (every attribute present: defaults are filled in) and name.
-    /// - Throws: `GraphError.invalidValue` for attribute values the operation rejects.
-    static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node
     /// This node's attribute values: `make` over the same operands with them gives an equal node.
     var attributes: OperationAttributes { get }
     /// The second line of the node's box in drawings (`dropout p=0.5 [batch, 64]`).
@@ -40,6 +34,12 @@ extension GraphOperation {
             return "\(attribute.name)=\(value)"
         }
         return ([kind] + settings + [shape.text]).joined(separator: " ")
+    }
+
+    /// A new node of this operation (the description's `make`).
+    /// - Throws: `GraphError.invalidValue` for attribute values the operation rejects.
+    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        try operationDescription.make(operands, attributes, name)
     }
 
     /// A node like this one (same operation, attributes and name) over `operands`.

@@ -32,10 +32,15 @@ public struct OperationDescription: Sendable {
     public let category: Category
     /// One line of help.
     public let summary: String
+    /// Makes a node of the operation over operands (as many as it accepts), attribute values (every
+    /// attribute present: defaults filled in) and a name; throws `GraphError.invalidValue` for
+    /// attribute values it rejects.
+    public let make: @Sendable (_ operands: [Node], _ attributes: OperationAttributes, _ name: String) throws -> Node
 
-    /// Describes an operation.
+    /// Describes an operation; `make` builds its node (`{ operands, _, name in ReLU(operands[0], name: name) }`).
     public init(name: String, aliases: [String] = [], operands: [String], isVariadic: Bool = false,
-                attributes: [OperationAttribute] = [], category: Category, summary: String) {
+                attributes: [OperationAttribute] = [], category: Category, summary: String,
+                make: @escaping @Sendable (_ operands: [Node], _ attributes: OperationAttributes, _ name: String) throws -> Node) {
         self.name = name
         self.aliases = aliases
         self.operands = operands
@@ -43,6 +48,7 @@ public struct OperationDescription: Sendable {
         self.attributes = attributes
         self.category = category
         self.summary = summary
+        self.make = make
     }
 
     /// How many operands the operation takes, as help writes it (`3`, `1 or more`).

@@ -14,12 +14,7 @@ public final class Add: Node, GraphOperation {
     /// `add` in graph files.
     public static let operationDescription = OperationDescription(
         name: "add", operands: ["a", "b"], category: .elementwise,
-        summary: "a + b, elementwise with broadcasting")
-
-    /// `Add` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        Add(operands[0], operands[1], name: name)
-    }
+        summary: "a + b, elementwise with broadcasting") { operands, _, name in Add(operands[0], operands[1], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         try BroadcastPlan.outputShape(of: self, operation: "add", inputShapes)

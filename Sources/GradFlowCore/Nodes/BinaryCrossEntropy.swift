@@ -24,12 +24,7 @@ public final class BinaryCrossEntropy: Node, GraphOperation, LabelledLoss {
     /// `binary_cross_entropy` in graph files.
     public static let operationDescription = OperationDescription(
         name: "binary_cross_entropy", aliases: ["bce"], operands: ["logits", "targets"], category: .loss,
-        summary: "sigmoid + binary cross-entropy, fused → scalar")
-
-    /// `BinaryCrossEntropy` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        BinaryCrossEntropy(operands[0], operands[1], name: name)
-    }
+        summary: "sigmoid + binary cross-entropy, fused → scalar") { operands, _, name in BinaryCrossEntropy(operands[0], operands[1], name: name) }
 
     /// The targets are the second operand.
     public var labelOperand: Int { 1 }

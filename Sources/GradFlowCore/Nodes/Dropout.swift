@@ -36,11 +36,8 @@ public final class Dropout: Node, GraphOperation, RandomStateful {
         name: "dropout", operands: ["x"],
         attributes: [OperationAttribute("p", default: .number(0), help: "drop probability in [0, 1)"),
                      OperationAttribute("seed", default: .number(0), help: "seed of the node's mask generator (whole number ≥ 0)")],
-        category: .regularization, summary: "inverted dropout with drop probability p (identity at inference)")
-
-    /// `Dropout` with the attributes `p` and `seed`.
-    /// - Throws: `GraphError.invalidValue` for p outside [0, 1) or a seed that is not a whole number ≥ 0.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
+        category: .regularization, summary: "inverted dropout with drop probability p (identity at inference)"
+    ) { operands, attributes, name in   // throws for p outside [0, 1) or a seed that is not a whole number
         try Dropout(operands[0], dropProbability: attributes.float("p"), seed: attributes.wholeNumber("seed"), name: name)
     }
 

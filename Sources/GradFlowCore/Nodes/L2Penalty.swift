@@ -26,13 +26,8 @@ public final class L2Penalty: Node, GraphOperation {
     public static let operationDescription = OperationDescription(
         name: "l2_penalty", aliases: ["l2"], operands: ["θ"], isVariadic: true,
         attributes: [OperationAttribute("lambda", default: nil, help: "penalty strength λ ≥ 0 (required)")],
-        category: .regularization, summary: "λ/2 · Σ θ² over the operands → scalar")
-
-    /// `L2Penalty` over the operands with the attribute `lambda`.
-    /// - Throws: `GraphError.invalidValue` for a negative or non-finite λ.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        try L2Penalty(operands, lambda: attributes.float("lambda"), name: name)
-    }
+        category: .regularization, summary: "λ/2 · Σ θ² over the operands → scalar"
+    ) { operands, attributes, name in try L2Penalty(operands, lambda: attributes.float("lambda"), name: name) }
 
     /// λ.
     public var attributes: OperationAttributes { OperationAttributes(["lambda": .number(float: lambda)], operation: kind) }

@@ -17,12 +17,7 @@ public final class Linear: Node, GraphOperation, GradientAssigning {
     /// `linear` in graph files.
     public static let operationDescription = OperationDescription(
         name: "linear", operands: ["X", "W", "b"], category: .linearAlgebra,
-        summary: "X·W + b: [rows, in]·[in, out] + [out] → [rows, out]")
-
-    /// `Linear` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        Linear(operands[0], operands[1], operands[2], name: name)
-    }
+        summary: "X·W + b: [rows, in]·[in, out] + [out] → [rows, out]") { operands, _, name in Linear(operands[0], operands[1], operands[2], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (x, w, b) = (inputShapes[0], inputShapes[1], inputShapes[2])

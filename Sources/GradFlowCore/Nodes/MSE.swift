@@ -11,12 +11,7 @@ public final class MSE: Node, GraphOperation {
     /// `mse` in graph files.
     public static let operationDescription = OperationDescription(
         name: "mse", operands: ["y", "prediction"], category: .loss,
-        summary: "mean squared error → scalar")
-
-    /// `MSE` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        MSE(operands[0], operands[1], name: name)
-    }
+        summary: "mean squared error → scalar") { operands, _, name in MSE(operands[0], operands[1], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         guard inputShapes[0].agrees(with: inputShapes[1]) else {

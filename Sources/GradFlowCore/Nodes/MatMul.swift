@@ -12,12 +12,7 @@ public final class MatMul: Node, GraphOperation {
     /// `matmul` in graph files.
     public static let operationDescription = OperationDescription(
         name: "matmul", operands: ["A", "B"], category: .linearAlgebra,
-        summary: "A·B: [m, k]·[k, n] → [m, n]")
-
-    /// `MatMul` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        MatMul(operands[0], operands[1], name: name)
-    }
+        summary: "A·B: [m, k]·[k, n] → [m, n]") { operands, _, name in MatMul(operands[0], operands[1], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let (a, b) = (inputShapes[0], inputShapes[1])

@@ -12,12 +12,7 @@ public final class Multiply: Node, GraphOperation {
     /// `multiply` in graph files.
     public static let operationDescription = OperationDescription(
         name: "multiply", operands: ["a", "b"], category: .elementwise,
-        summary: "a ⊙ b, elementwise with broadcasting")
-
-    /// `Multiply` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        Multiply(operands[0], operands[1], name: name)
-    }
+        summary: "a ⊙ b, elementwise with broadcasting") { operands, _, name in Multiply(operands[0], operands[1], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         try BroadcastPlan.outputShape(of: self, operation: "multiply", inputShapes)

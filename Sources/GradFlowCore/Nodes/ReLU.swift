@@ -14,12 +14,7 @@ public final class ReLU: Node, GraphOperation, GradientAssigning {
     /// `relu` in graph files.
     public static let operationDescription = OperationDescription(
         name: "relu", operands: ["x"], category: .activation,
-        summary: "max(x, 0)")
-
-    /// `ReLU` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        ReLU(operands[0], name: name)
-    }
+        summary: "max(x, 0)") { operands, _, name in ReLU(operands[0], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
 

@@ -10,12 +10,7 @@ public final class Sigmoid: Node, GraphOperation {
     /// `sigmoid` in graph files.
     public static let operationDescription = OperationDescription(
         name: "sigmoid", operands: ["x"], category: .activation,
-        summary: "1 / (1 + e^(−x))")
-
-    /// `Sigmoid` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        Sigmoid(operands[0], name: name)
-    }
+        summary: "1 / (1 + e^(−x))") { operands, _, name in Sigmoid(operands[0], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
 

@@ -14,12 +14,7 @@ public final class Softmax: Node, GraphOperation {
     /// `softmax` in graph files.
     public static let operationDescription = OperationDescription(
         name: "softmax", operands: ["x"], category: .activation,
-        summary: "softmax over the last axis (for predictions)")
-
-    /// `Softmax` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        Softmax(operands[0], name: name)
-    }
+        summary: "softmax over the last axis (for predictions)") { operands, _, name in Softmax(operands[0], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
         let x = inputShapes[0]

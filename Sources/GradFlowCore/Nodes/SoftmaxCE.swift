@@ -18,12 +18,7 @@ public final class SoftmaxCE: Node, GraphOperation, LabelledLoss, GradientAssign
     /// `softmax_ce` in graph files.
     public static let operationDescription = OperationDescription(
         name: "softmax_ce", operands: ["logits", "labels"], category: .loss,
-        summary: "softmax cross-entropy against class indices → scalar")
-
-    /// `SoftmaxCE` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        SoftmaxCE(operands[0], operands[1], name: name)
-    }
+        summary: "softmax cross-entropy against class indices → scalar") { operands, _, name in SoftmaxCE(operands[0], operands[1], name: name) }
 
     /// The labels are the second operand.
     public var labelOperand: Int { 1 }

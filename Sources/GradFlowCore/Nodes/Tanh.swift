@@ -10,12 +10,7 @@ public final class Tanh: Node, GraphOperation {
     /// `tanh` in graph files.
     public static let operationDescription = OperationDescription(
         name: "tanh", operands: ["x"], category: .activation,
-        summary: "tanh(x)")
-
-    /// `Tanh` over the operands.
-    public static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-        Tanh(operands[0], name: name)
-    }
+        summary: "tanh(x)") { operands, _, name in Tanh(operands[0], name: name) }
 
     public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
 

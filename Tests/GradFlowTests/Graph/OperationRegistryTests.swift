@@ -1,13 +1,8 @@
 import XCTest
 import GradFlow
 @testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// The operation registry: what the linker section gathers, and that every reader of the
 /// descriptions (graph files, the writer, inference sessions, help) agrees with them.
@@ -16,12 +11,10 @@ final class OperationRegistryTests: XCTestCase {
     final class Cube: Node, GraphOperation {
         static let operationDescription = OperationDescription(
             name: "test_cube", operands: ["x"], attributes: [OperationAttribute("scale", default: .number(1), help: "factor")],
-            category: .elementwise, summary: "scale · x³")
+            category: .elementwise, summary: "scale · x³"
+        ) { operands, attributes, name in Cube(operands[0], scale: try attributes.float("scale"), name: name) }
         let scale: Float
         init(_ x: Node, scale: Float, name: String?) { self.scale = scale; super.init([x], name: name) }
-        static func make(_ operands: [Node], _ attributes: OperationAttributes, name: String) throws -> Node {
-            Cube(operands[0], scale: try attributes.float("scale"), name: name)
-        }
         var attributes: OperationAttributes { OperationAttributes(["scale": .number(float: scale)], operation: kind) }
         override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape { inputShapes[0] }
         override func forward() throws { value = inboundNodes[0].value.map { scale * $0 * $0 * $0 } }

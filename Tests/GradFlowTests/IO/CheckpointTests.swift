@@ -3,8 +3,6 @@ import XCTest
 import GradFlow
 @testable import GradFlowCore
 @testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
 @testable import GradFlowGraphFiles
 @testable import GradFlowModels

@@ -4,14 +4,8 @@ import Foundation
 import FoundationXML
 #endif
 import GradFlow
-@testable import GradFlowCore
-@testable import GradFlowStorage
 @testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// The pictures, checked rather than only written: every SVG parses as XML, the graph drawing has
 /// each node once with no overlapping boxes, the confusion-matrix cells hold `ConfusionMatrix`'s counts.

@@ -1,13 +1,6 @@
 import XCTest
 import GradFlow
 @testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
-@testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// `Sequential.fit` runs on `Trainer`: the same weights as the graph-file front door, and the
 /// trainer's guards, callbacks and resume through the Keras-style API.

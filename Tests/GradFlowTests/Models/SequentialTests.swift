@@ -1,13 +1,8 @@
 import XCTest
 import GradFlow
 @testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// A user-defined block, as in the seed's `MLP(nn.Block)`: two dense layers and its own forward.
 private final class MLP: Layer {

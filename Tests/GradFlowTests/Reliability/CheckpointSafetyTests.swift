@@ -3,12 +3,8 @@ import Foundation
 import GradFlow
 @testable import GradFlowCore
 @testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
 @testable import GradFlowGraphFiles
 @testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// `gradflow train --save/--resume/--init`: a run that fails before its first step leaves an existing
 /// checkpoint byte for byte as it was; resume is explicit; bad stored values are refused at load.

@@ -1,14 +1,6 @@
 import XCTest
 import Foundation
 import GradFlow
-@testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
-@testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// Saves under `kill -9`: the checkpoint is always the previous or the new valid file, and the
 /// temporary files of killed writers are removed by the next save.

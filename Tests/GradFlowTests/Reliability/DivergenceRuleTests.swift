@@ -1,13 +1,8 @@
 import XCTest
 import GradFlow
 @testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
-@testable import GradFlowGraphFiles
 @testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// The divergence rule of the numeric guards at the extremes: a model that has fitted its data and
 /// whose loss wobbles at float noise keeps training; a learning rate that is too large is still

@@ -3,12 +3,7 @@ import XCTest
 import GradFlow
 @testable import GradFlowCore
 @testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// Every input on which a fuzzer (`Tests/Fuzz`) found a crash, inlined: each must now end in a value
 /// or a typed error whose message can be formatted. Named after the fuzzer and what the input does.

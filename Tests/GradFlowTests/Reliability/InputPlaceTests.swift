@@ -4,8 +4,6 @@ import GradFlow
 @testable import GradFlowCore
 @testable import GradFlowStorage
 @testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
 @testable import GradFlowGraphFiles
 @testable import GradFlowModels
 @testable import GradFlowPictures

@@ -1,12 +1,8 @@
 import XCTest
 import GradFlow
 @testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
 @testable import GradFlowPictures
 
 /// The numeric guards of `Trainer.fit`: the first bad node and step are named, the parameters are

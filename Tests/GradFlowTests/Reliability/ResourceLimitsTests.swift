@@ -3,12 +3,8 @@ import XCTest
 import GradFlow
 @testable import GradFlowCore
 @testable import GradFlowStorage
-@testable import GradFlowData
 @testable import GradFlowInference
-@testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// Files that declare huge tensors are refused with a typed error before anything is allocated.
 final class ResourceLimitsTests: XCTestCase {

@@ -1,13 +1,10 @@
 import XCTest
 import Foundation
 import GradFlow
-@testable import GradFlowCore
 @testable import GradFlowStorage
 @testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
 @testable import GradFlowPictures
 
 /// Binary classifiers (one logit column) scored and printed right, several target columns, and the

@@ -1,13 +1,8 @@
 import XCTest
 import GradFlow
-@testable import GradFlowCore
 @testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
-@testable import GradFlowGraphFiles
 @testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// Keras-style callbacks on `Trainer.fit`: early stopping on a validation curve with the best
 /// parameters restored bit for bit, and the learning rate lowered on a plateau.

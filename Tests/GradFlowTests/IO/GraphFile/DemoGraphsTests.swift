@@ -1,13 +1,5 @@
 import XCTest
 import GradFlow
-@testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
-@testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// Parses every demo in Graphs/ and trains it briefly: the loss must fall.
 final class DemoGraphsTests: XCTestCase {

@@ -1,13 +1,9 @@
 import XCTest
 import GradFlow
 @testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
 @testable import GradFlowTraining
 @testable import GradFlowGraphFiles
 @testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// Table-driven: every error kind with its exact line, column and message.
 final class GraphFileErrorTests: XCTestCase {

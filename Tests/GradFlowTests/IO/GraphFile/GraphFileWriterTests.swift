@@ -1,13 +1,5 @@
 import XCTest
 import GradFlow
-@testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
-@testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// Round trip: a Sequential model written as a graph file parses back to the same graph.
 final class GraphFileWriterTests: XCTestCase {

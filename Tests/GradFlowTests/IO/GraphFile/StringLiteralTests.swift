@@ -2,13 +2,7 @@ import XCTest
 import Foundation
 import GradFlow
 @testable import GradFlowCore
-@testable import GradFlowStorage
-@testable import GradFlowData
-@testable import GradFlowInference
-@testable import GradFlowTraining
 @testable import GradFlowGraphFiles
-@testable import GradFlowModels
-@testable import GradFlowPictures
 
 /// The one string escaper (`String.quotedLiteral`) writes what the graph-file lexer and JSON read back.
 final class StringLiteralTests: XCTestCase {

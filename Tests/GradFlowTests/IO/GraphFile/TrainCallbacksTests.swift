@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 import GradFlow
-@testable import GradFlowGraphFiles
 @testable import GradFlowTraining
+@testable import GradFlowGraphFiles
 
 /// The `train` statement's schedule, warm-up, clipping and callbacks: parsed, made into the
 /// library's callbacks, reported with places when wrong, and run by `gradflow train`.
