@@ -100,10 +100,16 @@ extension GraphBuilder {
             throw GraphFileError(.invalidArgument("\(what) must be a number, a list or a word, not \(expression.sourceText)"), at: expression.location)
         }
         switch (attribute.defaultValue, value) {
-        case (nil, _), (.number?, .number), (.numbers?, .numbers), (.word?, .word): return value
-        case (.number?, _): throw GraphFileError(.invalidArgument("\(what) must be a number, not \(expression.sourceText)"), at: expression.location)
-        case (.numbers?, _): throw GraphFileError(.invalidArgument("\(what) must be a list of numbers, not \(expression.sourceText)"), at: expression.location)
-        case (.word?, _): throw GraphFileError(.invalidArgument("\(what) must be a word, not \(expression.sourceText)"), at: expression.location)
+        case (nil, _), (.number?, .number), (.numbers?, .numbers), (.number?, .numbers), (.numbers?, .number), (.word?, .word):
+            return value
+        case (_, .word(let word)) where attribute.words.contains(word):
+            return value
+        case (.word?, _):
+            throw GraphFileError(.invalidArgument("\(what) must be one of \(attribute.words.joined(separator: ", ")), not \(expression.sourceText)"),
+                                 at: expression.location)
+        default:
+            let words = attribute.words.isEmpty ? "" : " or one of \(attribute.words.joined(separator: ", "))"
+            throw GraphFileError(.invalidArgument("\(what) must be a number\(words), not \(expression.sourceText)"), at: expression.location)
         }
     }
 

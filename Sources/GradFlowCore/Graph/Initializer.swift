@@ -56,8 +56,13 @@ public enum Initializer: Equatable, Sendable {
     }
 
     /// A new tensor for a weight matrix `[fanIn, fanOut]` (GradFlow's `Linear` layout), or a vector
-    /// `[n]` treated as fanIn = fanOut = n.
+    /// `[n]` treated as fanIn = fanOut = n, or a convolution weight `[out, in/groups, kh, kw]`
+    /// (fanIn = in/groups·kh·kw, fanOut = out·kh·kw, as PyTorch computes them).
     public func tensor(shape: [Int], using generator: inout RandomGenerator) -> Tensor {
+        if shape.count >= 3 {   // a convolution weight [out, in/groups, kh, kw]: PyTorch's fans
+            let receptive = shape.dropFirst(2).reduce(1, *)
+            return tensor(shape: shape, fanIn: shape[1] * receptive, fanOut: shape[0] * receptive, using: &generator)
+        }
         let fanIn = shape.first ?? 1
         let fanOut = shape.count >= 2 ? shape.dropFirst().reduce(1, *) : fanIn
         return tensor(shape: shape, fanIn: fanIn, fanOut: fanOut, using: &generator)

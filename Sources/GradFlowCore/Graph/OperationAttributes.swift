@@ -69,6 +69,28 @@ public struct OperationAttributes: Sendable, Equatable {
         return UInt64(value)
     }
 
+    /// Two whole numbers ≥ `minimum` called `name`, given as one number (both the same) or a
+    /// list of two (`[height, width]`).
+    /// - Throws: `GraphError.invalidValue` otherwise.
+    public func pair(_ name: String, minimum: Int = 1) throws(GraphError) -> (Int, Int) {
+        let values: [Double]
+        switch self.values[name] {
+        case .number(let value)?: values = [value, value]
+        case .numbers(let list)? where list.count == 2: values = list
+        default: throw invalid(name, "must be a whole number or a list of two")
+        }
+        guard values.allSatisfy({ $0 >= Double(minimum) && $0 == $0.rounded() && $0 < 1e6 }) else {
+            throw invalid(name, "must be whole numbers ≥ \(minimum)")
+        }
+        return (Int(values[0]), Int(values[1]))
+    }
+
+    /// The word called `name`, when it is one.
+    public func word(_ name: String) -> String? {
+        if case .word(let word)? = values[name] { return word }
+        return nil
+    }
+
     private func invalid(_ name: String, _ rule: String) -> GraphError {
         let found = values[name].map { ", got \($0)" } ?? " (it is missing)"
         return .invalidValue(node: operation, detail: "'\(name)' of '\(operation)' \(rule)\(found)")

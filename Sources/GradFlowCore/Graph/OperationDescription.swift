@@ -71,11 +71,15 @@ public struct OperationAttribute: Sendable {
     public let defaultValue: AttributeValue?
     /// What it means and which values are valid, for help.
     public let help: String
+    /// Words it accepts besides numbers (`same` and `valid` for a convolution's `padding`).
+    public let words: [String]
 
-    /// Describes an attribute; a nil `defaultValue` makes it required.
-    public init(_ name: String, default defaultValue: AttributeValue?, help: String) {
+    /// Describes an attribute; a nil `defaultValue` makes it required. A number and a list of
+    /// numbers are interchangeable (`stride: 2` or `stride: [2, 1]`); `words` lists the words it takes.
+    public init(_ name: String, default defaultValue: AttributeValue?, help: String, words: [String] = []) {
         self.name = name
         self.defaultValue = defaultValue
         self.help = help
+        self.words = words
     }
 }

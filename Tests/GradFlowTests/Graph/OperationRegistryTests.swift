@@ -31,7 +31,8 @@ final class OperationRegistryTests: XCTestCase {
     func testLinkerSection_registersEveryLibraryOperationOnce() {
         let names = OperationRegistry.all.map { $0.operationDescription.name }.filter { !$0.hasPrefix("test_") }
         XCTAssertEqual(Set(names), ["linear", "matmul", "add", "multiply", "relu", "sigmoid", "tanh", "softmax", "dropout",
-                                    "l2_penalty", "mse", "softmax_ce", "binary_cross_entropy"])
+                                    "l2_penalty", "mse", "softmax_ce", "binary_cross_entropy",
+                                    "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten"])
         XCTAssertEqual(names.count, Set(names).count, "an operation is registered twice")
         XCTAssertTrue(OperationRegistry.operation(named: "bce") == BinaryCrossEntropy.self)
         XCTAssertTrue(OperationRegistry.operation(named: "l2") == L2Penalty.self)
@@ -43,10 +44,13 @@ final class OperationRegistryTests: XCTestCase {
             let description = type.operationDescription
             let operands = (0..<description.operands.count).map { Input("x\($0)", shape: [2, 2]) }
             var attributes = OperationAttributes(operation: description.name)
-            for attribute in description.attributes { attributes[attribute.name] = attribute.defaultValue ?? .number(0.5) }
+            for attribute in description.attributes { attributes[attribute.name] = attribute.defaultValue ?? .number(2) }
             let node = try type.make(operands, attributes, name: "n")
             XCTAssertEqual(node.kind, description.name)
-            XCTAssertEqual((node as? any GraphOperation)?.attributes, attributes, description.name)
+            // What the node reports makes an equal node (defaults may be resolved: a pool's stride 0 is its kernel).
+            let reported = try XCTUnwrap((node as? any GraphOperation)?.attributes, description.name)
+            XCTAssertEqual(Set(reported.values.keys), Set(description.attributes.map(\.name)), description.name)
+            XCTAssertEqual((try type.make(operands, reported, name: "m") as? any GraphOperation)?.attributes, reported, description.name)
         }
     }
 

@@ -1,0 +1,186 @@
+import GradFlowKernels
+
+/// 2-D convolution (cross-correlation, as PyTorch's `conv2d`) over NCHW images:
+/// `y[n, o, i, j] = b[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[n, g·C/G + c, i·sy − pt + ki·dy, j·sx − pl + kj·dx]`
+/// for output channel `o` in group `g`, zero outside the image.
+///
+/// Shapes: `x: [batch, C, H, W]`, `w: [O, C/groups, kh, kw]`, `b: [O]` (PyTorch's layouts, so weights
+/// load into `torch.nn.Conv2d` unchanged) → `[batch, O, oh, ow]`, `oh = (H + pt + pb − dy·(kh − 1) − 1) / sy + 1`.
+/// Attributes: `stride` (1), `padding` (0; a number, `[ph, pw]`, `same` — stride 1 only, the extra row
+/// and column at the bottom and right as PyTorch — or `valid`), `dilation` (1), `groups` (1).
+///
+/// Kernel: per sample and group, im2col into a planned buffer and one packed FMA GEMM
+/// `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, oh·ow]` onto the bias (chosen over a direct kernel: the GEMM is
+/// the library's fastest loop, and im2col costs one pass over `kh·kw` copies of the input).
+/// Gradients: `∂L/∂w += ∂L/∂y · colsᵀ` (cols rebuilt, not kept), `∂L/∂cols = Wᵀ · ∂L/∂y` then col2im
+/// into `∂L/∂x`, `∂L/∂b = Σ_{n, i, j} ∂L/∂y`. The scratch is planned once per batch size.
+public final class Conv2D: Node, GraphOperation {
+    /// Stride, dilation (rows, columns) and groups.
+    public let stride: (Int, Int), dilation: (Int, Int), groups: Int
+    /// The padding as given (a number, two numbers, `same` or `valid`).
+    public let padding: AttributeValue
+    private var geometry: WindowGeometry?
+    private var columns = Tensor.zeros([0]), columnGradient = Tensor.zeros([0])
+
+    /// `conv2d(x, w, b, stride: 2, padding: same)` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "conv2d", operands: ["x", "w", "b"],
+        attributes: [OperationAttribute("stride", default: .number(1), help: "step of the window: n or [rows, columns]"),
+                     OperationAttribute("padding", default: .number(0), help: "zeros around the image: n, [rows, columns], same or valid",
+                                        words: ["same", "valid"]),
+                     OperationAttribute("dilation", default: .number(1), help: "spacing of the window's taps: n or [rows, columns]"),
+                     OperationAttribute("groups", default: .number(1), help: "channel groups (in and out channels divisible by it)")],
+        category: .linearAlgebra, summary: "2-D convolution: [batch, C, H, W] * w [O, C/g, kh, kw] + b [O] → [batch, O, oh, ow]"
+    ) { operands, attributes, name in
+        try Conv2D(operands[0], operands[1], operands[2], stride: attributes.pair("stride"), padding: attributes["padding"] ?? .number(0),
+                   dilation: attributes.pair("dilation"), groups: Int(attributes.wholeNumber("groups")), name: name)
+    }
+
+    /// Creates the convolution of `x` with weights `w` and bias `b`.
+    /// - Throws: `GraphError.invalidValue` for a stride, dilation or group count below 1, a negative
+    ///   padding, or `same` with a stride other than 1.
+    public init(_ x: Node, _ w: Node, _ b: Node, stride: (Int, Int) = (1, 1), padding: AttributeValue = .number(0),
+                dilation: (Int, Int) = (1, 1), groups: Int = 1, name: String? = nil) throws(GraphError) {
+        let node = name ?? "conv2d"
+        guard stride.0 >= 1, stride.1 >= 1, dilation.0 >= 1, dilation.1 >= 1, groups >= 1 else {
+            throw .invalidValue(node: node, detail: "stride, dilation and groups must be at least 1")
+        }
+        switch padding {
+        case .word("same"):
+            guard stride == (1, 1) else { throw .invalidValue(node: node, detail: "padding 'same' needs stride 1 (as in PyTorch)") }
+        case .word("valid"): break
+        case .number(let p) where p >= 0 && p == p.rounded(): break
+        case .numbers(let list) where list.count == 2 && list.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }): break
+        default: throw .invalidValue(node: node, detail: "padding \(padding) is invalid: expected n ≥ 0, [rows, columns], same or valid")
+        }
+        (self.stride, self.padding, self.dilation, self.groups) = (stride, padding, dilation, groups)
+        super.init([x, w, b], name: name)
+    }
+
+    /// Stride, padding, dilation and groups.
+    public var attributes: OperationAttributes {
+        OperationAttributes(["stride": Conv2D.value(stride), "padding": padding, "dilation": Conv2D.value(dilation),
+                             "groups": .number(Double(groups))], operation: kind)
+    }
+
+    private static func value(_ pair: (Int, Int)) -> AttributeValue {
+        pair.0 == pair.1 ? .number(Double(pair.0)) : .numbers([Double(pair.0), Double(pair.1)])
+    }
+
+    /// (top, bottom, left, right) for a `kh × kw` kernel.
+    private func pads(kernel: (Int, Int)) -> (Int, Int, Int, Int) {
+        switch padding {
+        case .word("same"):
+            let (rows, columns) = (dilation.0 * (kernel.0 - 1), dilation.1 * (kernel.1 - 1))
+            return (rows / 2, rows - rows / 2, columns / 2, columns - columns / 2)
+        case .number(let p): return (Int(p), Int(p), Int(p), Int(p))
+        case .numbers(let list): return (Int(list[0]), Int(list[0]), Int(list[1]), Int(list[1]))
+        default: return (0, 0, 0, 0)
+        }
+    }
+
+    private func window(channels: Int, height: Int, width: Int, kernel: (Int, Int)) -> WindowGeometry {
+        let (top, bottom, left, right) = pads(kernel: kernel)
+        return WindowGeometry(channels: channels, height: height, width: width, kernelHeight: kernel.0, kernelWidth: kernel.1,
+                              strideY: stride.0, strideX: stride.1, dilationY: dilation.0, dilationX: dilation.1,
+                              padTop: top, padBottom: bottom, padLeft: left, padRight: right)
+    }
+
+    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
+        let (x, w, b) = (inputShapes[0], inputShapes[1], inputShapes[2])
+        let described = "x \(x.text), w \(w.text), b \(b.text)"
+        guard x.count == 4, w.count == 4, b.count == 1, !w.hasBatch, !b.hasBatch, w.hasPositiveSizes,
+              case let .fixed(channels) = x[1], case let .fixed(height) = x[2], case let .fixed(width) = x[3],
+              case let .fixed(outputs) = w[0], case let .fixed(groupChannels) = w[1],
+              case let .fixed(kh) = w[2], case let .fixed(kw) = w[3] else {
+            throw GraphError.shapeMismatch(node: name, detail: "conv2d needs x [batch, C, H, W], w [O, C/groups, kh, kw], b [O]; got \(described)")
+        }
+        guard channels % groups == 0, outputs % groups == 0, groupChannels == channels / groups, b[0].agrees(with: .fixed(outputs)) else {
+            throw GraphError.shapeMismatch(node: name, detail:
+                "conv2d with \(groups) group(s) needs w [O, C/\(groups), kh, kw] with C = \(channels) and O divisible by \(groups), and b [O]; got \(described)")
+        }
+        let g = window(channels: groupChannels, height: height, width: width, kernel: (kh, kw))
+        guard g.outputHeight >= 1, g.outputWidth >= 1 else {
+            throw GraphError.shapeMismatch(node: name, detail: "conv2d's \(kh)×\(kw) window (dilation \(dilation)) does not fit the padded \(height)×\(width) image")
+        }
+        return [x[0], .fixed(outputs), .fixed(g.outputHeight), .fixed(g.outputWidth)]
+    }
+
+    public override func planScratchBuffers() {
+        let (x, w) = (inboundNodes[0].value.shape, inboundNodes[1].value.shape)
+        let g = window(channels: w[1], height: x[2], width: x[3], kernel: (w[2], w[3]))
+        geometry = g
+        columns = Tensor.zeros([g.columnRows * g.columnCount])
+        columnGradient = inboundNodes[0].needsGradient ? Tensor.zeros([g.columnRows * g.columnCount]) : Tensor.zeros([0])
+    }
+
+    public override func forward() throws {
+        guard let g = geometry else { preconditionFailure("Conv2D: forward before planning") }
+        let (batch, outputs) = (inboundNodes[0].value.shape[0], inboundNodes[1].value.shape[0])
+        let (groupOutputs, k, p) = (outputs / groups, g.columnRows, g.columnCount)
+        let imageSize = groups * g.channels * g.height * g.width
+        inboundNodes[0].value.withReadPointer { x in inboundNodes[1].value.withReadPointer { w in inboundNodes[2].value.withReadPointer { b in
+            columns.withWritePointer { cols in value.withWritePointer { y in
+                for n in 0..<batch {
+                    for group in 0..<groups {
+                        Im2Col.columns(of: x + n * imageSize + group * g.channels * g.height * g.width, g, into: cols)
+                        let out = y + (n * outputs + group * groupOutputs) * p
+                        for o in 0..<groupOutputs { (out + o * p).update(repeating: b[group * groupOutputs + o], count: p) }
+                        gemm(m: groupOutputs, n: p, k: k, a: w + group * groupOutputs * k, lda: k, b: cols, ldb: p,
+                             c: out, ldc: p, accumulate: true)
+                    }
+                }
+            } }
+        } } }
+    }
+
+    public override func backward() {
+        guard let g = geometry else { return }
+        let (xNode, wNode, bNode) = (inboundNodes[0], inboundNodes[1], inboundNodes[2])
+        let (batch, outputs) = (xNode.value.shape[0], wNode.value.shape[0])
+        let (groupOutputs, k, p) = (outputs / groups, g.columnRows, g.columnCount)
+        let groupImage = g.channels * g.height * g.width
+        gradient.withReadPointer { dy in
+            if bNode.needsGradient {
+                bNode.gradient.withWritePointer { db in
+                    for n in 0..<batch { for o in 0..<outputs {
+                        let row = dy + (n * outputs + o) * p
+                        var sum: Float = 0
+                        for i in 0..<p { sum += row[i] }
+                        db[o] += sum
+                    } }
+                }
+            }
+            guard wNode.needsGradient || xNode.needsGradient else { return }
+            xNode.value.withReadPointer { x in wNode.value.withReadPointer { w in columns.withWritePointer { cols in
+                for n in 0..<batch {
+                    for group in 0..<groups {
+                        let upstream = dy + (n * outputs + group * groupOutputs) * p
+                        let image = n * groups * groupImage + group * groupImage
+                        if wNode.needsGradient {
+                            Im2Col.columns(of: x + image, g, into: cols)
+                            wNode.gradient.withWritePointer { dw in
+                                gemm(transposeB: true, m: groupOutputs, n: k, k: p, a: upstream, lda: p, b: cols, ldb: p,
+                                     c: dw + group * groupOutputs * k, ldc: k, accumulate: true)
+                            }
+                        }
+                        if xNode.needsGradient {
+                            columnGradient.withWritePointer { dcols in
+                                gemm(transposeA: true, m: k, n: p, k: groupOutputs, a: w + group * groupOutputs * k, lda: k,
+                                     b: upstream, ldb: p, c: dcols, ldc: p)
+                                xNode.gradient.withWritePointer { dx in Im2Col.accumulate(columns: dcols, g, into: dx + image) }
+                            }
+                        }
+                    }
+                }
+            } } }
+        }
+    }
+}
+
+#if canImport(Darwin)
+@used @section("__DATA,gradflow_ops")
+#else
+@used @section("gradflow_ops")
+#endif
+private let registration: OperationRegistration = { OperationRegistry.entry(for: Conv2D.self) }
