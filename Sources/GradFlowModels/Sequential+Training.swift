@@ -143,12 +143,17 @@ extension Sequential {
         return try Dataset(features: try examples.reshaped([rows, examples.count / max(rows, 1)]), labels: y)
     }
 
-    /// `x` with examples along the first axis: a vector `[n]` becomes `[n, 1]`.
+    /// `x` with examples along the first axis: a vector `[n]` becomes `[n, 1]`; with a declared
+    /// input shape, each example is read in it (`[n, 784]` as `[n, 1, 28, 28]`).
     private func asExamples(_ x: Tensor) throws -> Tensor {
-        switch x.rank {
-        case 0: throw ModelError.dataShapeMismatch(argument: "x", expected: "[examples, …]", found: x.shape)
-        case 1: return try x.reshaped([x.shape[0], 1])
-        default: return x
+        guard x.rank >= 1 else { throw ModelError.dataShapeMismatch(argument: "x", expected: "[examples, …]", found: x.shape) }
+        if let shape = declaredInputShape {
+            let rows = x.shape[0]
+            guard x.count == rows * shape.reduce(1, *) else {
+                throw ModelError.dataShapeMismatch(argument: "x", expected: "[examples] + \(shape) (the model's inputShape)", found: x.shape)
+            }
+            return try x.reshaped([rows] + shape)
         }
+        return x.rank == 1 ? try x.reshaped([x.shape[0], 1]) : x
     }
 }

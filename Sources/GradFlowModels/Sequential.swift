@@ -47,14 +47,21 @@ public final class Sequential: Layer {
     private var generator: RandomGenerator
     private var layersByName: [String: any Layer] = [:]
 
+    /// The example shape given at creation (`[1, 28, 28]` for images), if any: examples passed as
+    /// flat rows (`[n, 784]`) are read in this shape.
+    public let declaredInputShape: [Int]?
+
     /// Creates a model from a block of layers.
     /// - Parameters:
     ///   - seed: seeds parameter initialisation and dropout masks, so a run is reproducible.
+    ///   - inputShape: the shape of one example (`[1, 28, 28]`: channels, height, width for
+    ///     convolutions); nil takes it from the data at the first `fit` or `predict`.
     ///   - name: a name for the model when it is nested in another.
     ///   - content: the layers, one per line.
-    public init(seed: UInt64 = 0, name: String? = nil, @LayerBuilder _ content: () -> [any Layer] = { [] }) {
+    public init(seed: UInt64 = 0, inputShape: [Int]? = nil, name: String? = nil, @LayerBuilder _ content: () -> [any Layer] = { [] }) {
         self.layers = content()
         self.name = name
+        self.declaredInputShape = inputShape
         self.generator = RandomGenerator(seed: seed)
     }
 

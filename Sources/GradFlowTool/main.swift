@@ -14,6 +14,7 @@ let usage = """
       wine         13-16-3 ReLU on the UCI wine data (standardised), 20% held out
       diabetes     10-16-1 ReLU regression (standardised features and target), R² on 20% held out
       mnist        784-128-64-10 ReLU, SGD lr 0.1 batch 64 (the seed's PyTorch network)
+      lenet5       LeNet-5 on MNIST images (Sequential with Convolution2D, MaxPooling2D), Adam, 10 epochs
 
     options (where they apply):
       --epochs N              passes over the training data
@@ -43,6 +44,7 @@ let demos: [String: (DemoOptions) throws -> Void] = [
     "wine": { try WineDemo(options: $0).run() },
     "diabetes": { try DiabetesDemo(options: $0).run() },
     "mnist": { try MNISTDemo(options: $0).run() },
+    "lenet5": { try LeNetDemo(options: $0).run() },
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())

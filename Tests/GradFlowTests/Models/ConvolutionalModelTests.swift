@@ -1,0 +1,65 @@
+import XCTest
+import GradFlow
+
+/// Convolutional networks end to end on tiny data: a Sequential CNN on the 8×8 digits as images, the
+/// LeNet-5 graph file's whole-graph gradient check, and a CNN's checkpoint and inference copy.
+final class ConvolutionalModelTests: XCTestCase {
+    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    private func cnn(seed: UInt64) -> Sequential {
+        Sequential(seed: seed, inputShape: [1, 8, 8]) {
+            Convolution2D(8, kernelSize: (3, 3), padding: .same, activation: .relu)
+            MaxPooling2D((2, 2))
+            Convolution2D(16, kernelSize: (3, 3), activation: .relu)
+            GlobalAveragePooling2D()
+            Dense(10)
+        }
+    }
+
+    func testSequentialCNN_onDigitsAsImages_reachesHeldOutAccuracy() throws {
+        let digits = try CSVReader.load(path: Self.root.appendingPathComponent("Graphs/data/digits.csv").path, target: "digit")
+        var rng = RandomGenerator(seed: 3)
+        let (train, test) = digits.split(testFraction: 0.2, using: &rng)
+        let scale = { (x: Tensor) in x.map { $0 / 16 } }
+        let model = cnn(seed: 2)
+        model.compile(loss: .softmaxCrossEntropy, optimizer: try Adam(learningRate: 0.01), metrics: [.accuracy])
+        let history = try model.fit(scale(train.features), train.labels, epochs: 15, batchSize: 32,
+                                    validationData: (scale(test.features), test.labels), seed: 1, verbose: false)
+        XCTAssertLessThan(history.loss.last ?? 9, (history.loss.first ?? 0) / 4)
+        XCTAssertGreaterThanOrEqual(history.validationMetric.last ?? 0, 0.93, "held-out accuracy \(history.validationMetric)")
+        XCTAssertEqual(model.records.map(\.outputShape.text), ["[batch, 8, 8, 8]", "[batch, 8, 4, 4]", "[batch, 16, 2, 2]", "[batch, 16]", "[batch, 10]"])
+        XCTAssertEqual(model.namedParameters.map(\.name).first, "conv0.weight")
+        XCTAssertEqual(model.namedParameters.first?.parameter.value.shape, [8, 1, 3, 3], "PyTorch's layout")
+
+        // The inference copy and a saved-and-loaded model predict what the model does.
+        let sample = scale(test.subset(Array(0..<5)).features)
+        let expected = try model.predict(sample)
+        XCTAssertEqual(try InferenceSession(model: model).predict(try sample.reshaped([5, 1, 8, 8])), expected)
+        let path = NSTemporaryDirectory() + "gradflow-cnn-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.save(to: path)
+        let other = cnn(seed: 9)
+        other.compile(loss: .softmaxCrossEntropy, optimizer: try Adam(learningRate: 0.01))
+        try other.build(inputShape: [1, 8, 8])
+        try other.load(from: path)
+        XCTAssertEqual(try other.predict(sample), expected)
+    }
+
+    func testLeNetGraphFile_passesTheWholeGraphGradientCheck() throws {
+        let file = try GraphFile.load(path: Self.root.appendingPathComponent("Graphs/lenet5.graph").path)
+        let report = try GradientCheckReport(graph: file.graph, batchSize: 2)
+        XCTAssertTrue(report.passed, report.text)
+        XCTAssertEqual(file.output.shape.text, "[batch, 10]")
+    }
+
+    func testConvolutionLayer_errorsNameTheLayer() {
+        let model = Sequential(seed: 1) { Convolution2D(4, kernelSize: (3, 3)); Dense(2) }
+        XCTAssertThrowsError(try model.build(inputShape: [16])) {
+            XCTAssertTrue("\($0)".contains("conv0"), "\($0)")
+            XCTAssertTrue("\($0)".contains("[batch, channels, height, width]"), "\($0)")
+        }
+        let images = Sequential(inputShape: [1, 8, 8]) { Convolution2D(4, kernelSize: (3, 3)) }
+        XCTAssertThrowsError(try images.predict(Tensor.zeros([2, 65]))) { XCTAssertTrue("\($0)".contains("inputShape"), "\($0)") }
+    }
+}
