@@ -15,6 +15,7 @@ let usage = """
       diabetes     10-16-1 ReLU regression (standardised features and target), R² on 20% held out
       mnist        784-128-64-10 ReLU, SGD lr 0.1 batch 64 (the seed's PyTorch network)
       lenet5       LeNet-5 on MNIST images (Sequential with Convolution2D, MaxPooling2D), Adam, 10 epochs
+      cnn          the Keras example CNN on MNIST (conv 32, conv 64, max-pool, dropout, dense 128), Adam
 
     options (where they apply):
       --epochs N              passes over the training data
@@ -45,6 +46,7 @@ let demos: [String: (DemoOptions) throws -> Void] = [
     "diabetes": { try DiabetesDemo(options: $0).run() },
     "mnist": { try MNISTDemo(options: $0).run() },
     "lenet5": { try LeNetDemo(options: $0).run() },
+    "cnn": { try KerasCNNDemo(options: $0).run() },
 ]
 
 var arguments = Array(CommandLine.arguments.dropFirst())
