@@ -28,15 +28,18 @@ package struct WindowGeometry: Equatable, Sendable {
 /// im2col and col2im: the convolution as a matrix product (`W[out, C·kh·kw] · cols[C·kh·kw, oh·ow]`).
 package enum Im2Col {
     /// Writes the column matrix of one image: row `(c, ki, kj)`, column `(oy, ox)` holds
-    /// `image[c, oy·sy − pt + ki·dy, ox·sx − pl + kj·dx]`, 0 outside the image.
-    package static func columns(of image: UnsafePointer<Float>, _ g: WindowGeometry, into columns: UnsafeMutablePointer<Float>) {
+    /// `image[c, oy·sy − pt + ki·dy, ox·sx − pl + kj·dx]`, 0 outside the image. Rows are `rowStride`
+    /// floats apart (default `oh·ow`; larger when several images share one matrix side by side).
+    package static func columns(of image: UnsafePointer<Float>, _ g: WindowGeometry, into columns: UnsafeMutablePointer<Float>,
+                                rowStride: Int? = nil) {
         let (oh, ow) = (g.outputHeight, g.outputWidth)
+        let stride = rowStride ?? oh * ow
         var row = 0
         for c in 0..<g.channels {
             let plane = image + c * g.height * g.width
             for ki in 0..<g.kernelHeight {
                 for kj in 0..<g.kernelWidth {
-                    let out = columns + row * oh * ow
+                    let out = columns + row * stride
                     let dx = kj * g.dilationX - g.padLeft
                     // The output columns whose input x lies inside the image: [firstX, endX).
                     let firstX = dx >= 0 ? 0 : min(ow, (-dx + g.strideX - 1) / g.strideX)
@@ -61,15 +64,17 @@ package enum Im2Col {
     }
 
     /// The adjoint of `columns`: adds every column-matrix entry into the image position it was read
-    /// from (positions in the padding are dropped).
-    package static func accumulate(columns: UnsafePointer<Float>, _ g: WindowGeometry, into image: UnsafeMutablePointer<Float>) {
+    /// from (positions in the padding are dropped). Rows are `rowStride` floats apart, as for `columns`.
+    package static func accumulate(columns: UnsafePointer<Float>, _ g: WindowGeometry, into image: UnsafeMutablePointer<Float>,
+                                   rowStride: Int? = nil) {
         let (oh, ow) = (g.outputHeight, g.outputWidth)
+        let stride = rowStride ?? oh * ow
         var row = 0
         for c in 0..<g.channels {
             let plane = image + c * g.height * g.width
             for ki in 0..<g.kernelHeight {
                 for kj in 0..<g.kernelWidth {
-                    let source = columns + row * oh * ow
+                    let source = columns + row * stride
                     let dx = kj * g.dilationX - g.padLeft
                     let firstX = dx >= 0 ? 0 : min(ow, (-dx + g.strideX - 1) / g.strideX)
                     let endX = max(firstX, min(ow, (g.width - dx + g.strideX - 1) / g.strideX))

@@ -43,6 +43,8 @@ final class ConvolutionTests: XCTestCase {
             ([1, 1, 5, 6], [2, 1, 4, 2], (1, 1), .word("same"), (1, 2, 0, 1), (1, 1), 1),   // even kernel: extra at the end
             ([1, 2, 6, 6], [2, 2, 3, 3], (1, 1), .word("same"), (2, 2, 2, 2), (2, 2), 1),
             ([2, 3, 5, 5], [3, 3, 2, 2], (2, 2), .word("valid"), (0, 0, 0, 0), (1, 1), 1),
+            // 3·25·30·30 > Conv2D.chunkFloats: chunks of 2 samples and a last chunk of 1.
+            ([3, 3, 30, 30], [4, 3, 5, 5], (1, 1), .number(0), (0, 0, 0, 0), (1, 1), 1),
         ]
         for item in cases {
             let (xv, wv, bv) = (random(item.x), random(item.w), random([item.w[0]]))
@@ -62,6 +64,7 @@ final class ConvolutionTests: XCTestCase {
             ([1, 3, 7, 6], [2, 3, 3, 2], (2, 1), .numbers([1, 0]), (1, 1), 1),
             ([2, 4, 6, 7], [4, 2, 2, 3], (1, 2), .number(0), (2, 1), 2),
             ([1, 2, 5, 5], [2, 2, 2, 2], (1, 1), .word("same"), (1, 1), 1),
+            ([3, 1, 40, 40], [2, 1, 5, 5], (1, 1), .number(0), (1, 1), 1),   // chunks of 2 samples, then 1
         ]
         for (xs, ws, stride, padding, dilation, groups) in cases {
             try assertGradientMatchesNumerical(values: [random(xs), random(ws), random([ws[0]])], tolerance: 2e-2) { p in

@@ -1,0 +1,154 @@
+import CMallocCounter
+import Foundation
+import GradFlow
+import GradFlowKernels
+
+/// MNIST CNNs mirroring shared/bench/ref_cnn_torch.py: LeNet-5 (conv 5×5 6 pad 2 → pool → conv 5×5 16 →
+/// pool → 120 → 84 → 10) and the Keras example `cnn2` (conv 3×3 32 → conv 3×3 64 → pool → 9216-128-10),
+/// ReLU, PyTorch's default init, SGD lr 0.05 momentum 0.9, contiguous slices of a shuffled set, the
+/// median over repeated timed runs of `steps` steps each on a fresh model; heap allocations per
+/// steady-state step; and a per-node profile (forward and backward share of the step).
+func runCNNBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
+    let data: MLPBenchmarkData
+    do { data = try MLPBenchmarkData.load(quick: true) } catch {
+        print("cnn benchmarks: cannot load data: \(error)")
+        return []
+    }
+    var records: [BenchmarkRecord] = []
+    if !options.json {
+        print("\nMNIST CNNs [batch, 1, 28, 28], SGD lr 0.05 momentum 0.9, \(data.source)")
+        print(pad("model/batch", 14) + pad("threads", 8) + pad("samples/s", 12) + pad("min", 10) + pad("max", 10) + pad("allocs/step", 12))
+    }
+    for model in ["lenet5", "cnn2"] {
+        for batch in [64, 256] {
+            let shape = "\(model)/b\(batch)"
+            if !options.only.isEmpty, !shape.contains(options.only) { continue }
+            let steps = options.quick ? 4 : (model == "lenet5" ? 60 : 8)
+            for threads in options.threads {
+                KernelThreads.setCount(threads)
+                var rates: [Double] = [], allocations: [Double] = []
+                for repeatIndex in 0..<(options.quick ? 2 : 3) {
+                    let run = CNNTrainingRun(model: model, seed: UInt64(repeatIndex), batch: batch)
+                    let result = run.train(on: data.train, steps: steps)
+                    rates.append(result.samplesPerSecond)
+                    allocations.append(result.allocationsPerStep)
+                }
+                let median = Timing.median(rates), allocationsPerStep = allocations.max() ?? 0
+                let record = BenchmarkRecord(bench: "cnn_train", shape: shape, threads: threads, value: median, unit: "samples/s")
+                let allocationRecord = BenchmarkRecord(bench: "alloc_per_step", shape: shape, threads: threads,
+                                                       value: allocationsPerStep, unit: "allocations")
+                records += [record, allocationRecord]
+                if options.json {
+                    print(record.jsonLine)
+                    print(allocationRecord.jsonLine)
+                } else {
+                    print(pad(shape, 14) + pad("\(threads)", 8) + pad(String(format: "%.0f", median), 12)
+                          + pad(String(format: "%.0f", rates.min() ?? 0), 10) + pad(String(format: "%.0f", rates.max() ?? 0), 10)
+                          + pad(allocationsPerStep < 0 ? "n/a" : String(format: "%.2f", allocationsPerStep), 12))
+                }
+            }
+            if !options.json, batch == 64 {
+                KernelThreads.setCount(options.threads.first ?? 1)
+                print(CNNTrainingRun(model: model, seed: 0, batch: batch).profile(on: data.train, steps: model == "lenet5" ? 20 : 3))
+            }
+        }
+    }
+    return records
+}
+
+/// One fresh CNN and its graph, trained with the raw MiniFlow loop (feed, forwardAndBackward, SGD).
+final class CNNTrainingRun {
+    let input = Input("X", shape: [.batch, 1, 28, 28])
+    let labels = Input("y", shape: [.batch])
+    let graph: Graph
+    let optimizer: SGD
+    let batch: Int
+
+    init(model: String, seed: UInt64, batch: Int) {
+        var rng = RandomGenerator(seed: seed)
+        var index = 0
+        func parameters(_ shape: [Int], fanIn: Int) -> (Parameter, Parameter) {
+            index += 1
+            return (Parameter("w\(index)", Initializer.pytorchDefault.tensor(shape: shape, fanIn: fanIn, fanOut: shape[0], using: &rng)),
+                    Parameter("b\(index)", Initializer.pytorchDefault.tensor(shape: [shape[0]], fanIn: fanIn, fanOut: shape[0], using: &rng)))
+        }
+        func conv(_ x: Node, _ out: Int, _ inChannels: Int, _ k: Int, padding: Double = 0) -> Node {
+            let (w, b) = parameters([out, inChannels, k, k], fanIn: inChannels * k * k)
+            return ReLU((try? Conv2D(x, w, b, padding: .number(padding))) ?? x)
+        }
+        func dense(_ x: Node, _ fanIn: Int, _ fanOut: Int, relu: Bool = true) -> Node {
+            let (torchLayout, b) = parameters([fanOut, fanIn], fanIn: fanIn)
+            let w = Parameter(torchLayout.name, (try? torchLayout.value.transposed()) ?? torchLayout.value)   // Linear's [in, out]
+            let y = Linear(x, w, b)
+            return relu ? ReLU(y) : y
+        }
+        func pool(_ x: Node) -> Node { (try? MaxPool2D(x, kernel: (2, 2))) ?? x }
+        let logits: Node
+        if model == "lenet5" {
+            let h = FlattenNode(pool(conv(pool(conv(input, 6, 1, 5, padding: 2)), 16, 6, 5)))
+            logits = dense(dense(dense(h, 400, 120), 120, 84), 84, 10, relu: false)
+        } else {
+            let h = FlattenNode(pool(conv(conv(input, 32, 1, 3), 64, 32, 3)))
+            logits = dense(dense(h, 9216, 128), 128, 10, relu: false)
+        }
+        do {
+            (graph, optimizer) = (try Graph(loss: SoftmaxCE(logits, labels)), try SGD(learningRate: 0.05, momentum: 0.9))
+        } catch { print("internal: the benchmark CNN failed to build: \(error)"); exit(3) }
+        self.batch = batch
+    }
+
+    private func feed(_ step: Int, _ data: Dataset) {
+        let start = (step * batch) % max(data.count - batch, 1)
+        let rows = Array(start..<(start + batch))[...]
+        let features = (try? data.features.reshaped([data.count, 1, 28, 28])) ?? data.features
+        input.value = Tensor.zeros([batch, 1, 28, 28])
+        input.value.copyRows(rows, from: features)
+        labels.value = Tensor.zeros([batch])
+        labels.value.copyRows(rows, from: data.labels)
+    }
+
+    /// Trains `steps` steps after one untimed step (which plans the buffers).
+    func train(on data: Dataset, steps: Int) -> (samplesPerSecond: Double, allocationsPerStep: Double) {
+        let features = (try? data.features.reshaped([data.count, 1, 28, 28])) ?? data.features
+        func step(_ index: Int) {
+            let start = (index * batch) % max(data.count - batch, 1)
+            input.value.copyRows(Array(start..<(start + batch))[...], from: features)
+            labels.value.copyRows(Array(start..<(start + batch))[...], from: data.labels)
+            do { try graph.forwardAndBackward() } catch { preconditionFailure("internal: benchmark step failed: \(error)") }
+            optimizer.update(graph.trainables)
+        }
+        feed(0, data)
+        step(0)
+        // The row lists above allocate; count the graph's own step separately.
+        let before = gradflow_allocation_count()
+        do { try graph.forwardAndBackward() } catch { preconditionFailure("\(error)") }
+        optimizer.update(graph.trainables)
+        let allocations = before < 0 ? -1 : Double(gradflow_allocation_count() - before)
+        let seconds = Timing.seconds { for index in 1...steps { step(index) } }
+        return (Double(steps * batch) / seconds, allocations)
+    }
+
+    /// Each node's forward and backward time over `steps` steps, with its share of the step.
+    func profile(on data: Dataset, steps: Int) -> String {
+        feed(0, data)
+        _ = try? graph.forwardAndBackward()
+        var forward = [Double](repeating: 0, count: graph.nodes.count), backward = forward
+        for _ in 0..<steps {
+            for (index, node) in graph.nodes.enumerated() where !(node is Input) {
+                forward[index] += Timing.seconds { try? node.forward() }
+            }
+            for (index, node) in graph.nodes.enumerated().reversed() where !(node is Input) && node.needsGradient {
+                backward[index] += Timing.seconds { node.backward() }
+            }
+        }
+        let total = forward.reduce(0, +) + backward.reduce(0, +)
+        var lines = ["  per node (\(steps) steps, batch \(batch)): forward ms, backward ms, share of the step"]
+        for (index, node) in graph.nodes.enumerated() where forward[index] + backward[index] > total * 0.01 {
+            lines.append("    " + pad("\(node.kind) \(node.shape.text)", 30)
+                         + pad(String(format: "%.3f", 1000 * forward[index] / Double(steps)), 9)
+                         + pad(String(format: "%.3f", 1000 * backward[index] / Double(steps)), 9)
+                         + String(format: "%.0f%%", 100 * (forward[index] + backward[index]) / total))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
