@@ -11,7 +11,9 @@ import GradFlowKernels
 ///
 /// Kernel: per chunk of samples and group, im2col of the chunk's images side by side into one planned
 /// matrix and one packed FMA GEMM `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, chunk·oh·ow]`, then the bias
-/// added while copying into NCHW (see `chunkFloats` for the measured chunk size). A direct kernel
+/// added while copying into NCHW (see `chunkFloats` for the measured chunk size). Chunks are split
+/// across the kernel threads, each part with its own planned scratch and partial weight gradient
+/// (summed in part order, so results do not depend on which thread ran what). A direct kernel
 /// was not chosen: the GEMM is the library's fastest loop, and im2col costs one pass over `kh·kw`
 /// copies of the input.
 /// Gradients: `∂L/∂w += ∂L/∂y · colsᵀ` (cols rebuilt, not kept), `∂L/∂cols = Wᵀ · ∂L/∂y` then col2im
@@ -21,8 +23,6 @@ public final class Conv2D: Node, GraphOperation {
     public let stride: (Int, Int), dilation: (Int, Int), groups: Int
     /// The padding as given (a number, two numbers, `same` or `valid`).
     public let padding: AttributeValue
-    private var geometry: WindowGeometry?
-    private var columns = Tensor.zeros([0]), columnGradient = Tensor.zeros([0])
 
     /// `conv2d(x, w, b, stride: 2, padding: same)` in graph files.
     public static let operationDescription = OperationDescription(
@@ -114,62 +114,58 @@ public final class Conv2D: Node, GraphOperation {
     /// chunks (the whole batch) 7.5k samples/s, 1 MiB 9.4k, 256 KiB 9.6k.
     static let chunkFloats = 1 << 16
 
-    /// Samples per chunk for the planned geometry and batch.
-    private var chunk = 1
+    /// The planned work: geometry, chunking and one scratch slot per part. Parts run concurrently
+    /// (`parallelFor`, one thread per part at a time; whichever thread is free takes the next part,
+    /// so a busy core only means the others take more), part `s` doing chunks `s`, `s + parts`, ….
+    private struct Plan {
+        var geometry: WindowGeometry
+        var batch = 0, outputs = 0, chunk = 1, chunks = 1, parts = 1
+        /// Floats per slot: cols and dcols `[K, chunk·P]`, a group's outputs `[O/G, chunk·P]`, a
+        /// partial `∂L/∂w` `[O, K]`.
+        var columnsSize = 0, outputSize = 0, weightSize = 0
+        var slotSize: Int { 2 * columnsSize + outputSize + weightSize }
+    }
+    private var plan: Plan?
+    private var scratch = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
+
+    deinit { scratch.deallocate() }
 
     public override func planScratchBuffers() {
         let (x, w) = (inboundNodes[0].value.shape, inboundNodes[1].value.shape)
-        let g = window(channels: w[1], height: x[2], width: x[3], kernel: (w[2], w[3]))
-        geometry = g
-        chunk = max(1, min(x[0], Conv2D.chunkFloats / max(g.columnRows * g.columnCount, 1)))
-        let width = chunk * g.columnCount
-        columns = Tensor.zeros([g.columnRows * width])
-        columnGradient = inboundNodes[0].needsGradient ? Tensor.zeros([g.columnRows * width]) : Tensor.zeros([0])
-        chunkOutput = Tensor.zeros([w[0] / groups * width])
+        var plan = Plan(geometry: window(channels: w[1], height: x[2], width: x[3], kernel: (w[2], w[3])))
+        let g = plan.geometry
+        (plan.batch, plan.outputs) = (x[0], w[0])
+        plan.chunk = max(1, min(x[0], Conv2D.chunkFloats / max(g.columnRows * g.columnCount, 1)))
+        plan.chunks = (x[0] + plan.chunk - 1) / plan.chunk
+        plan.parts = min(plan.chunks, 2 * KernelThreads.count)
+        plan.columnsSize = g.columnRows * plan.chunk * g.columnCount
+        plan.outputSize = w[0] / groups * plan.chunk * g.columnCount
+        plan.weightSize = w[0] * g.columnRows
+        scratch.deallocate()
+        scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: plan.parts * plan.slotSize)
+        scratch.initialize(repeating: 0)
+        self.plan = plan
     }
 
-    /// One group's outputs (or their gradients) for a chunk, `[O/G, chunk·oh·ow]`.
-    private var chunkOutput = Tensor.zeros([0])
-
     public override func forward() throws {
-        guard let g = geometry else { preconditionFailure("Conv2D: forward before planning") }
-        let (batch, outputs) = (inboundNodes[0].value.shape[0], inboundNodes[1].value.shape[0])
-        let (groupOutputs, k, p) = (outputs / groups, g.columnRows, g.columnCount)
-        let (imageSize, groupImage) = (groups * g.channels * g.height * g.width, g.channels * g.height * g.width)
+        guard let plan, let base = scratch.baseAddress else { preconditionFailure("Conv2D: forward before planning") }
         inboundNodes[0].value.withReadPointer { x in inboundNodes[1].value.withReadPointer { w in inboundNodes[2].value.withReadPointer { b in
-            columns.withWritePointer { cols in chunkOutput.withWritePointer { result in value.withWritePointer { y in
-                for first in Swift.stride(from: 0, to: batch, by: chunk) {
-                    let count = min(chunk, batch - first), width = count * p
-                    for group in 0..<groups {
-                        for i in 0..<count {
-                            Im2Col.columns(of: x + (first + i) * imageSize + group * groupImage, g, into: cols + i * p, rowStride: width)
-                        }
-                        gemm(m: groupOutputs, n: width, k: k, a: w + group * groupOutputs * k, lda: k, b: cols, ldb: width,
-                             c: result, ldc: width)
-                        for o in 0..<groupOutputs {
-                            let bias = b[group * groupOutputs + o]
-                            for i in 0..<count {
-                                let (from, to) = (result + o * width + i * p, y + ((first + i) * outputs + group * groupOutputs + o) * p)
-                                for j in 0..<p { to[j] = from[j] + bias }
-                            }
-                        }
-                    }
-                }
-            } } }
+            value.withWritePointer { y in
+                parallelFor(plan.parts, ConvolutionPass(plan: plan, groups: groups, scratch: base, x: x, w: w, b: b, y: y,
+                                                        dy: nil, dx: nil, computesWeightGradient: false))
+            }
         } } }
     }
 
     public override func backward() {
-        guard let g = geometry else { return }
+        guard let plan, let base = scratch.baseAddress else { return }
         let (xNode, wNode, bNode) = (inboundNodes[0], inboundNodes[1], inboundNodes[2])
-        let (batch, outputs) = (xNode.value.shape[0], wNode.value.shape[0])
-        let (groupOutputs, k, p) = (outputs / groups, g.columnRows, g.columnCount)
-        let (imageSize, groupImage) = (groups * g.channels * g.height * g.width, g.channels * g.height * g.width)
+        let p = plan.geometry.columnCount
         gradient.withReadPointer { dy in
             if bNode.needsGradient {
                 bNode.gradient.withWritePointer { db in
-                    for n in 0..<batch { for o in 0..<outputs {
-                        let row = dy + (n * outputs + o) * p
+                    for n in 0..<plan.batch { for o in 0..<plan.outputs {
+                        let row = dy + (n * plan.outputs + o) * p
                         var sum: Float = 0
                         for i in 0..<p { sum += row[i] }
                         db[o] += sum
@@ -178,39 +174,74 @@ public final class Conv2D: Node, GraphOperation {
             }
             guard wNode.needsGradient || xNode.needsGradient else { return }
             xNode.value.withReadPointer { x in wNode.value.withReadPointer { w in
-                columns.withWritePointer { cols in chunkOutput.withWritePointer { upstream in
-                    for first in Swift.stride(from: 0, to: batch, by: chunk) {
-                        let count = min(chunk, batch - first), width = count * p
-                        for group in 0..<groups {
-                            // ∂L/∂y of the chunk and group as one [O/G, count·p] matrix.
-                            for o in 0..<groupOutputs { for i in 0..<count {
-                                (upstream + o * width + i * p).update(from: dy + ((first + i) * outputs + group * groupOutputs + o) * p, count: p)
-                            } }
-                            if wNode.needsGradient {
-                                for i in 0..<count {
-                                    Im2Col.columns(of: x + (first + i) * imageSize + group * groupImage, g, into: cols + i * p, rowStride: width)
-                                }
-                                wNode.gradient.withWritePointer { dw in
-                                    gemm(transposeB: true, m: groupOutputs, n: k, k: width, a: upstream, lda: width, b: cols, ldb: width,
-                                         c: dw + group * groupOutputs * k, ldc: k, accumulate: true)
-                                }
-                            }
-                            if xNode.needsGradient {
-                                columnGradient.withWritePointer { dcols in
-                                    gemm(transposeA: true, m: k, n: width, k: groupOutputs, a: w + group * groupOutputs * k, lda: k,
-                                         b: upstream, ldb: width, c: dcols, ldc: width)
-                                    xNode.gradient.withWritePointer { dx in
-                                        for i in 0..<count {
-                                            Im2Col.accumulate(columns: dcols + i * p, g, into: dx + (first + i) * imageSize + group * groupImage,
-                                                              rowStride: width)
-                                        }
-                                    }
-                                }
+                let run = { (dx: UnsafeMutablePointer<Float>?) in
+                    parallelFor(plan.parts, ConvolutionPass(plan: plan, groups: self.groups, scratch: base, x: x, w: w, b: nil, y: nil,
+                                                            dy: dy, dx: dx, computesWeightGradient: wNode.needsGradient))
+                }
+                if xNode.needsGradient { xNode.gradient.withWritePointer { run($0) } } else { run(nil) }
+            } }
+            if wNode.needsGradient {   // the parts' partial ∂L/∂w, summed in part order
+                wNode.gradient.withWritePointer { dw in
+                    for part in 0..<plan.parts {
+                        let partial = base + part * plan.slotSize + 2 * plan.columnsSize + plan.outputSize
+                        for i in 0..<plan.weightSize { dw[i] += partial[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// One part of a forward pass (`dy` nil) or backward pass over the chunks `part`, `part + parts`, ….
+    private struct ConvolutionPass: ParallelJob {
+        let plan: Plan, groups: Int
+        let scratch: UnsafeMutablePointer<Float>
+        let x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>?
+        let dy: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?
+        let computesWeightGradient: Bool
+
+        func runPart(_ part: Int) {
+            let g = plan.geometry
+            let (groupOutputs, k, p) = (plan.outputs / groups, g.columnRows, g.columnCount)
+            let (groupImage, outputs) = (g.channels * g.height * g.width, plan.outputs)
+            let imageSize = groups * groupImage
+            let slot = scratch + part * plan.slotSize
+            let (cols, dcols, result, partial) = (slot, slot + plan.columnsSize, slot + 2 * plan.columnsSize,
+                                                  slot + 2 * plan.columnsSize + plan.outputSize)
+            if computesWeightGradient { partial.update(repeating: 0, count: plan.weightSize) }
+            for chunkIndex in Swift.stride(from: part, to: plan.chunks, by: plan.parts) {
+                let first = chunkIndex * plan.chunk
+                let count = min(plan.chunk, plan.batch - first), width = count * p
+                for group in 0..<groups {
+                    let weights = w + group * groupOutputs * k
+                    func image(_ i: Int) -> Int { (first + i) * imageSize + group * groupImage }
+                    func outputRow(_ i: Int, _ o: Int) -> Int { ((first + i) * outputs + group * groupOutputs + o) * p }
+                    if let y, let b {   // forward: y = W · cols + b
+                        for i in 0..<count { Im2Col.columns(of: x + image(i), g, into: cols + i * p, rowStride: width) }
+                        gemm(m: groupOutputs, n: width, k: k, a: weights, lda: k, b: cols, ldb: width, c: result, ldc: width)
+                        for o in 0..<groupOutputs {
+                            let bias = b[group * groupOutputs + o]
+                            for i in 0..<count {
+                                let (from, to) = (result + o * width + i * p, y + outputRow(i, o))
+                                for j in 0..<p { to[j] = from[j] + bias }
                             }
                         }
+                        continue
                     }
-                } }
-            } }
+                    guard let dy else { return }
+                    for o in 0..<groupOutputs { for i in 0..<count {   // ∂L/∂y of the chunk as [O/G, count·p]
+                        (result + o * width + i * p).update(from: dy + outputRow(i, o), count: p)
+                    } }
+                    if computesWeightGradient {   // ∂L/∂w += ∂L/∂y · colsᵀ
+                        for i in 0..<count { Im2Col.columns(of: x + image(i), g, into: cols + i * p, rowStride: width) }
+                        gemm(transposeB: true, m: groupOutputs, n: k, k: width, a: result, lda: width, b: cols, ldb: width,
+                             c: partial + group * groupOutputs * k, ldc: k, accumulate: true)
+                    }
+                    if let dx {   // ∂L/∂cols = Wᵀ · ∂L/∂y, then col2im into ∂L/∂x
+                        gemm(transposeA: true, m: k, n: width, k: groupOutputs, a: weights, lda: k, b: result, ldb: width, c: dcols, ldc: width)
+                        for i in 0..<count { Im2Col.accumulate(columns: dcols + i * p, g, into: dx + image(i), rowStride: width) }
+                    }
+                }
+            }
         }
     }
 }
