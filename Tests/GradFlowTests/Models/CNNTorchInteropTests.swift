@@ -1,0 +1,40 @@
+import Foundation
+import XCTest
+import GradFlow
+
+/// A Sequential LeNet-5 checkpoint loads into PyTorch's nn.Conv2d/nn.Linear with the same names and
+/// (for convolutions) the same layouts, and PyTorch predicts what GradFlow does
+/// (`scripts/check_cnn_torch.py`). Skipped when no Python with torch is found (`../.venv-bench`, or
+/// the python3 on PATH).
+final class CNNTorchInteropTests: TemporaryFolderTestCase {
+    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    func testLeNetCheckpoint_predictsTheSameInPyTorch() throws {
+        let venv = Self.root.deletingLastPathComponent().appendingPathComponent(".venv-bench/bin/python").path
+        let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
+        guard (try? ReadmeCodeTests.run(python, ["-c", "import torch, numpy"], in: Self.root))?.status == 0 else {
+            throw XCTSkip("no Python with torch and numpy (set up ../.venv-bench as README's Performance section says)")
+        }
+        let model = Sequential(seed: 4, inputShape: [1, 28, 28]) {
+            Convolution2D(6, kernelSize: (5, 5), padding: .explicit(rows: 2, columns: 2), activation: .relu)
+            MaxPooling2D((2, 2))
+            Convolution2D(16, kernelSize: (5, 5), activation: .relu)
+            MaxPooling2D((2, 2))
+            Flatten()
+            Dense(120, activation: .relu); Dense(84, activation: .relu); Dense(10)
+        }
+        var rng = RandomGenerator(seed: 8)
+        let x = Tensor.randomUniform([5, 1, 28, 28], using: &rng)
+        let logits = try model.predict(x)
+        XCTAssertEqual(model.namedParameters.map(\.name), ["conv0.weight", "conv0.bias", "conv1.weight", "conv1.bias", "dense0.weight",
+                                                           "dense0.bias", "dense1.weight", "dense1.bias", "dense2.weight", "dense2.bias"])
+        try model.save(to: folder + "/lenet.safetensors")
+        try Data(x.scalars.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: folder + "/x.f32"))
+        try Data(logits.scalars.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: folder + "/y.f32"))
+        let result = try ReadmeCodeTests.run(python, [Self.root.appendingPathComponent("scripts/check_cnn_torch.py").path,
+                                                      folder + "/lenet.safetensors", folder + "/x.f32", folder + "/y.f32"], in: Self.root)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("largest difference"), result.output)
+    }
+}
