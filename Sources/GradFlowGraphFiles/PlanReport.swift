@@ -12,7 +12,7 @@ public struct PlanReport: Sendable {
         public var node: String
         /// The node's operation (`input`, `parameter`, `linear`, …).
         public var operation: String
-        /// `value` or `gradient`.
+        /// `value`, `gradient` or `scratch` (a node's own planned buffers, e.g. im2col).
         public var role: String
         /// The concrete shape.
         public var shape: [Int]
@@ -42,6 +42,10 @@ public struct PlanReport: Sendable {
             if node.needsGradient && node.gradient.count > 0 {
                 buffers.append(Buffer(step: step, node: node.name, operation: node.kind, role: "gradient",
                                       shape: node.gradient.shape, bytes: 4 * node.gradient.count))
+            }
+            if node.scratchBytes > 0 {
+                buffers.append(Buffer(step: step, node: node.name, operation: node.kind, role: "scratch",
+                                      shape: [node.scratchBytes / 4], bytes: node.scratchBytes))
             }
         }
         self.buffers = buffers

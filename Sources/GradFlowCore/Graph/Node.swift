@@ -79,6 +79,10 @@ open class Node: Hashable, CustomStringConvertible {
     /// (called by the graph's memory plan; the default needs none).
     open func planScratchBuffers() {}
 
+    /// The bytes of the node's planned scratch buffers (a convolution's im2col matrices, a max
+    /// pool's winners), for `gradflow plan`; 0 for none.
+    open var scratchBytes: Int { 0 }
+
     /// Computes `value` from the inbound nodes' values, writing into the planned buffer.
     /// - Throws: `GraphError` when the data itself is invalid (e.g. a class label out of range).
     open func forward() throws {

@@ -130,6 +130,9 @@ public final class Conv2D: Node, GraphOperation {
 
     deinit { scratch.deallocate() }
 
+    /// The im2col, column-gradient, output and partial weight-gradient slots.
+    public override var scratchBytes: Int { 4 * scratch.count }
+
     public override func planScratchBuffers() {
         let (x, w) = (inboundNodes[0].value.shape, inboundNodes[1].value.shape)
         var plan = Plan(geometry: window(channels: w[1], height: x[2], width: x[3], kernel: (w[2], w[3])))

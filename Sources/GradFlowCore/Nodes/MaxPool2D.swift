@@ -34,6 +34,9 @@ public final class MaxPool2D: Node, GraphOperation {
 
     public override func planScratchBuffers() { winners = [Int32](repeating: 0, count: value.count) }
 
+    /// The winners' positions, one 32-bit index per output.
+    public override var scratchBytes: Int { 4 * winners.count }
+
     public override func forward() throws {
         let shape = inboundNodes[0].value.shape
         let g = window.geometry(height: shape[2], width: shape[3])
