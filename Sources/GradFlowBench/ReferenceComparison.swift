@@ -21,7 +21,7 @@ struct ReferenceRecord: Decodable {
     }
 }
 
-/// The targets of issues 6, 17 and 20, as (bench, shape, threads, framework) → the least ratio (speed
+/// The targets of issues 6, 12, 17 and 20, as (bench, shape, threads, framework) → the least ratio (speed
 /// over the reference's: gradflow/reference for rates, reference/gradflow for times per call).
 /// A nil `shape` or `threads` matches any.
 private struct Target {
@@ -41,7 +41,8 @@ private struct Target {
         Target(bench: "mlp_latency", shape: "784-128-64-10/b1", threads: 1, framework: "torch-inference", minimumRatio: 6.0),
         Target(bench: "mlp_infer", shape: "784-128-64-10/b64", threads: 1, framework: "torch-inference", minimumRatio: 1.5),
         Target(bench: "csv_load", shape: nil, threads: 1, framework: "numpy-loadtxt", minimumRatio: 5.0),
-    ]
+    ] + ["lenet5/b64", "lenet5/b256"].map { Target(bench: "cnn_train", shape: $0, threads: nil, framework: "torch-autograd", minimumRatio: 2.0) }
+      + ["cnn2/b64", "cnn2/b256"].map { Target(bench: "cnn_train", shape: $0, threads: nil, framework: "torch-autograd", minimumRatio: 1.3) }
 
     func matches(_ record: BenchmarkRecord, _ framework: String) -> Bool {
         bench == record.bench && (shape ?? record.shape) == record.shape && (threads ?? record.threads) == record.threads
