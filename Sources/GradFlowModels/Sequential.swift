@@ -66,8 +66,8 @@ public final class Sequential: Layer {
     }
 
     /// Creates a model from an array of layers.
-    public convenience init(_ layers: [any Layer], seed: UInt64 = 0) {
-        self.init(seed: seed) { layers }
+    public convenience init(_ layers: [any Layer], seed: UInt64 = 0, inputShape: [Int]? = nil) {
+        self.init(seed: seed, inputShape: inputShape) { layers }
     }
 
     /// Appends a layer (Keras's `model.add`); the graph is rebuilt at the next build or `fit`.

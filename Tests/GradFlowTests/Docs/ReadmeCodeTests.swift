@@ -19,10 +19,13 @@ final class ReadmeCodeTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// One ```swift block.
+    /// One ```swift block; `runs` is false when the line before it is `<!-- build only -->` (a
+    /// block whose run takes longer than a test may: it is compiled, and its figure comes from the
+    /// demo that runs the same code).
     struct Block {
         var file: String, line: Int, code: String
         var name: String
+        var runs = true
     }
 
     /// One claim: the lines a print must write, and whether numbers are compared approximately.
@@ -31,13 +34,18 @@ final class ReadmeCodeTests: XCTestCase {
     }
 
     static func blocks(in text: String, file: String) -> [Block] {
-        var blocks: [Block] = [], current: [String]? = nil, start = 0
-        for (index, line) in text.components(separatedBy: "\n").enumerated() {
-            if current == nil, line.hasPrefix("```swift") { (current, start) = ([], index + 2); continue }
+        var blocks: [Block] = [], current: [String]? = nil, start = 0, buildOnly = false
+        let lines = text.components(separatedBy: "\n")
+        for (index, line) in lines.enumerated() {
+            if current == nil, line.hasPrefix("```swift") {
+                (current, start) = ([], index + 2)
+                buildOnly = index > 0 && lines[index - 1].trimmingCharacters(in: .whitespaces) == "<!-- build only -->"
+                continue
+            }
             if current != nil, line.hasPrefix("```") {
                 let code = current!.joined(separator: "\n")
                 if !code.contains("import PackageDescription") {
-                    blocks.append(Block(file: file, line: start, code: code, name: ""))
+                    blocks.append(Block(file: file, line: start, code: code, name: "", runs: !buildOnly))
                 }
                 current = nil
                 continue
@@ -208,6 +216,7 @@ final class ReadmeCodeTests: XCTestCase {
         let hasMNIST = fileManager.fileExists(atPath: scratch.appendingPathComponent("run/shared/datasets/mnist").path)
         for block in blocks {
             let place = "\(block.file):\(block.line)"
+            guard block.runs else { print("ReadmeCodeTests: \(place) is built, not run (marked build only)"); continue }
             if block.code.contains("MNIST"), !hasMNIST {
                 print("ReadmeCodeTests: skipped \(place) (it reads MNIST from ../shared/datasets/mnist, which is absent)")
                 continue
