@@ -120,10 +120,14 @@ public final class Conv2D: Node, GraphOperation {
     private struct Plan {
         var geometry: WindowGeometry
         var batch = 0, outputs = 0, chunk = 1, chunks = 1, parts = 1
-        /// Floats per slot: cols and dcols `[K, chunk·P]`, a group's outputs `[O/G, chunk·P]`, a
-        /// partial `∂L/∂w` `[O, K]`.
-        var columnsSize = 0, outputSize = 0, weightSize = 0
-        var slotSize: Int { 2 * columnsSize + outputSize + weightSize }
+        /// Floats per slot: cols `[K, chunk·P]`, dcols as large when the input needs a gradient, a
+        /// group's outputs `[O/G, chunk·P]`, a partial `∂L/∂w` `[O, K]` when the weights need one.
+        var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0
+        var slotSize: Int { columnsSize + columnGradientSize + outputSize + weightSize }
+        /// Where a slot's parts start.
+        var columnGradientOffset: Int { columnsSize }
+        var outputOffset: Int { columnsSize + columnGradientSize }
+        var weightOffset: Int { columnsSize + columnGradientSize + outputSize }
     }
     private var plan: Plan?
     private var scratch = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
@@ -142,8 +146,9 @@ public final class Conv2D: Node, GraphOperation {
         plan.chunks = (x[0] + plan.chunk - 1) / plan.chunk
         plan.parts = min(plan.chunks, 2 * KernelThreads.count)
         plan.columnsSize = g.columnRows * plan.chunk * g.columnCount
+        plan.columnGradientSize = inboundNodes[0].needsGradient ? plan.columnsSize : 0
         plan.outputSize = w[0] / groups * plan.chunk * g.columnCount
-        plan.weightSize = w[0] * g.columnRows
+        plan.weightSize = inboundNodes[1].needsGradient ? w[0] * g.columnRows : 0
         scratch.deallocate()
         scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: plan.parts * plan.slotSize)
         scratch.initialize(repeating: 0)
@@ -186,7 +191,7 @@ public final class Conv2D: Node, GraphOperation {
             if wNode.needsGradient {   // the parts' partial ∂L/∂w, summed in part order
                 wNode.gradient.withWritePointer { dw in
                     for part in 0..<plan.parts {
-                        let partial = base + part * plan.slotSize + 2 * plan.columnsSize + plan.outputSize
+                        let partial = base + part * plan.slotSize + plan.weightOffset
                         for i in 0..<plan.weightSize { dw[i] += partial[i] }
                     }
                 }
@@ -208,8 +213,7 @@ public final class Conv2D: Node, GraphOperation {
             let (groupImage, outputs) = (g.channels * g.height * g.width, plan.outputs)
             let imageSize = groups * groupImage
             let slot = scratch + part * plan.slotSize
-            let (cols, dcols, result, partial) = (slot, slot + plan.columnsSize, slot + 2 * plan.columnsSize,
-                                                  slot + 2 * plan.columnsSize + plan.outputSize)
+            let (cols, dcols, result, partial) = (slot, slot + plan.columnGradientOffset, slot + plan.outputOffset, slot + plan.weightOffset)
             if computesWeightGradient { partial.update(repeating: 0, count: plan.weightSize) }
             for chunkIndex in Swift.stride(from: part, to: plan.chunks, by: plan.parts) {
                 let first = chunkIndex * plan.chunk
