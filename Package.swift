@@ -36,7 +36,9 @@ let package = Package(
         .executableTarget(name: "GradFlowTool", dependencies: ["GradFlow"]),
         // Counts heap allocations for the benchmark's allocations-per-step figure (bench only).
         .target(name: "CMallocCounter"),
-        .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels", "CMallocCounter"]),
+        // Times a chain of dependent adds, for the bench's machine line (clock, FMA ceiling).
+        .target(name: "CBenchMachine"),
+        .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels", "CMallocCounter", "CBenchMachine"]),
         .testTarget(name: "GradFlowKernelsTests", dependencies: ["GradFlowKernels"]),
         .testTarget(name: "GradFlowTests", dependencies: ["GradFlow", "GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
                                                           "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"]),

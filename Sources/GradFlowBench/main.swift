@@ -14,6 +14,7 @@ do {
         exit(0)
     }
     let reference = try options.referencePath.map { try ReferenceRecord.load(path: $0) }
+    if !options.json { print(MachineLine.text()) }
     var results: [BenchmarkRecord] = []
     // CSV first: its peak-memory figure is the process's, so it must come before the others.
     if options.filter == .csv || options.filter == .all { results += runCSVBenchmarks(options: options) }
