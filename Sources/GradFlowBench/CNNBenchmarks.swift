@@ -128,27 +128,10 @@ final class CNNTrainingRun {
         return (Double(steps * batch) / seconds, allocations)
     }
 
-    /// Each node's forward and backward time over `steps` steps, with its share of the step.
+    /// Each node's forward and backward time over `steps` steps (`GraphProfile`).
     func profile(on data: Dataset, steps: Int) -> String {
         feed(0, data)
-        _ = try? graph.forwardAndBackward()
-        var forward = [Double](repeating: 0, count: graph.nodes.count), backward = forward
-        for _ in 0..<steps {
-            for (index, node) in graph.nodes.enumerated() where !(node is Input) {
-                forward[index] += Timing.seconds { try? node.forward() }
-            }
-            for (index, node) in graph.nodes.enumerated().reversed() where !(node is Input) && node.needsGradient {
-                backward[index] += Timing.seconds { node.backward() }
-            }
-        }
-        let total = forward.reduce(0, +) + backward.reduce(0, +)
-        var lines = ["  per node (\(steps) steps, batch \(batch)): forward ms, backward ms, share of the step"]
-        for (index, node) in graph.nodes.enumerated() where forward[index] + backward[index] > total * 0.01 {
-            lines.append("    " + pad("\(node.kind) \(node.shape.text)", 30)
-                         + pad(String(format: "%.3f", 1000 * forward[index] / Double(steps)), 9)
-                         + pad(String(format: "%.3f", 1000 * backward[index] / Double(steps)), 9)
-                         + String(format: "%.0f%%", 100 * (forward[index] + backward[index]) / total))
-        }
-        return lines.joined(separator: "\n")
+        guard let profile = try? GraphProfile(graph: graph, steps: steps) else { return "  (profile failed)" }
+        return "  per node (\(steps) steps, batch \(batch)):\n" + profile.text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
     }
 }

@@ -80,7 +80,7 @@ public struct GradientCheckReport: Sendable {
 
     /// A random value for `input`: what a `LabelledLoss` reading it as labels accepts (class
     /// indices for `softmax_ce`, [0, 1) for `binary_cross_entropy`), N(0, 1) otherwise.
-    static func randomFeed(for input: Input, in graph: Graph, batchSize: Int, _ generator: inout RandomGenerator) -> Tensor {
+    public static func randomFeed(for input: Input, in graph: Graph, batchSize: Int, _ generator: inout RandomGenerator) -> Tensor {
         let shape = input.shape.resolved(batchSize: batchSize)
         for case let loss as any LabelledLoss in graph.nodes
         where loss.inboundNodes.indices.contains(loss.labelOperand) && loss.inboundNodes[loss.labelOperand] === input {

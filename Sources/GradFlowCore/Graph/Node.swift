@@ -83,6 +83,12 @@ open class Node: Hashable, CustomStringConvertible {
     /// pool's winners), for `gradflow plan`; 0 for none.
     open var scratchBytes: Int { 0 }
 
+    /// Floating-point operations of one forward pass at the planned shapes (for `GraphProfile`;
+    /// 0 for nodes that do not count theirs).
+    open var forwardFLOPs: Int { 0 }
+    /// Floating-point operations of one backward pass, for the operands that need gradients.
+    open var backwardFLOPs: Int { 0 }
+
     /// Computes `value` from the inbound nodes' values, writing into the planned buffer.
     /// - Throws: `GraphError` when the data itself is invalid (e.g. a class label out of range).
     open func forward() throws {

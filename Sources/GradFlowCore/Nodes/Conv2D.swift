@@ -155,6 +155,17 @@ public final class Conv2D: Node, GraphOperation {
         self.plan = plan
     }
 
+    /// `2·batch·O·oh·ow·(C/G)·kh·kw` (the GEMMs; im2col and the bias are not counted).
+    public override var forwardFLOPs: Int {
+        guard let plan else { return 0 }
+        return 2 * plan.batch * plan.outputs * plan.geometry.columnCount * plan.geometry.columnRows
+    }
+
+    /// One GEMM of the forward's size per operand (x, w) that needs a gradient.
+    public override var backwardFLOPs: Int {
+        forwardFLOPs * ((inboundNodes[0].needsGradient ? 1 : 0) + (inboundNodes[1].needsGradient ? 1 : 0))
+    }
+
     public override func forward() throws {
         guard let plan, let base = scratch.baseAddress else { preconditionFailure("Conv2D: forward before planning") }
         inboundNodes[0].value.withReadPointer { x in inboundNodes[1].value.withReadPointer { w in inboundNodes[2].value.withReadPointer { b in

@@ -28,6 +28,17 @@ public final class Linear: Node, GraphOperation, GradientAssigning {
         return [x[0], w[1]]
     }
 
+    /// `2·rows·in·out` (the GEMM; the bias is fused).
+    public override var forwardFLOPs: Int {
+        let (x, w) = (inboundNodes[0].value.shape, inboundNodes[1].value.shape)
+        return x.count == 2 && w.count == 2 ? 2 * x[0] * x[1] * w[1] : 0
+    }
+
+    /// One GEMM of the forward's size per operand (X, W) that needs a gradient.
+    public override var backwardFLOPs: Int {
+        forwardFLOPs * ((inboundNodes[0].needsGradient ? 1 : 0) + (inboundNodes[1].needsGradient ? 1 : 0))
+    }
+
     public override func forward() throws {
         let (x, w, b) = (inboundNodes[0].value, inboundNodes[1].value, inboundNodes[2].value)
         let (rows, inner, outputs) = (x.shape[0], x.shape[1], w.shape[1])

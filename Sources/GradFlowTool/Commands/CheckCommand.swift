@@ -47,7 +47,7 @@ enum DrawCommand {
 /// `gradflow plan FILE [--batch N]`: the Kahn order and the memory plan.
 enum PlanCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["batch"], command: "plan")
+        let options = try CommandOptions(arguments, accepted: ["batch", "steps"], flags: ["profile"], command: "plan")
         let file = try GraphFile.load(path: try options.graphFile("plan"))
         let batch = try options.integer("batch") ?? file.training.batchSize
         let report: PlanReport
@@ -58,5 +58,19 @@ enum PlanCommand {
         print("Memory plan for batch \(batch):")
         print(report.text, terminator: "")
         print("total \(report.totalBytes) bytes (\(PlanReport.humanBytes(report.totalBytes)))")
+        guard options.flags.contains("profile") else { return }
+        // Random data of the right kinds (class indices for softmax_ce labels, …), then timed steps.
+        var generator = RandomGenerator(seed: 1)
+        for input in file.graph.inputs where input.shape.contains(.batch) {
+            input.value = GradientCheckReport.randomFeed(for: input, in: file.graph, batchSize: batch, &generator)
+        }
+        let steps = try options.integer("steps") ?? 10
+        do {
+            let profile = try GraphProfile(graph: file.graph, steps: steps)
+            print("Profile of a training step, batch \(batch) (random data, \(ComputeThreads.count) kernel thread(s)):")
+            print(profile.text, terminator: "")
+        } catch {
+            throw GraphFileError(.runtime("cannot profile: \(error)"), at: file.location(of: file.loss))
+        }
     }
 }

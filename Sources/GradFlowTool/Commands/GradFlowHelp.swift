@@ -104,8 +104,9 @@ enum GradFlowHelp {
             return "usage: gradflow dot FILE\nWrites Graphviz DOT: operations as boxes (name, op, shape), inputs blue, parameters orange.\n"
                 + "Render with: gradflow dot FILE | dot -Tsvg > graph.svg"
         case "plan":
-            return "usage: gradflow plan FILE [--batch N]\nPrints the Kahn order and every planned buffer (value, gradient) with shape and bytes, and the total.\n"
-                + "The batch size defaults to the file's train batch."
+            return "usage: gradflow plan FILE [--batch N] [--profile [--steps N]]\nPrints the Kahn order and every planned buffer (value, gradient, scratch) with shape and bytes, and the total.\n"
+                + "The batch size defaults to the file's train batch. --profile then times N training steps (default 10) on random data\n"
+                + "and prints each node's forward and backward time, GFLOP/s where it counts FLOPs, bytes and share of the step."
         case "demo":
             return "usage: gradflow demo NAME\nTrains one of the built-in demo networks written in Swift."
         case "ops":

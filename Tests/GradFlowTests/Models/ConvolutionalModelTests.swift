@@ -53,6 +53,26 @@ final class ConvolutionalModelTests: XCTestCase {
         XCTAssertEqual(file.output.shape.text, "[batch, 10]")
     }
 
+    func testGraphProfile_timesEveryNodeAndCountsConvolutionFLOPs() throws {
+        let file = try GraphFile.load(path: Self.root.appendingPathComponent("Graphs/lenet5.graph").path)
+        var generator = RandomGenerator(seed: 1)
+        for input in file.graph.inputs { input.value = GradientCheckReport.randomFeed(for: input, in: file.graph, batchSize: 4, &generator) }
+        let profile = try GraphProfile(graph: file.graph, steps: 2)
+        XCTAssertEqual(profile.rows.map(\.operation).filter { $0 == "conv2d" }.count, 2)
+        let conv2 = try XCTUnwrap(profile.rows.first { $0.name == "h2.conv2d" })
+        XCTAssertEqual(conv2.forwardFLOPs, 2 * 4 * 16 * 10 * 10 * 6 * 5 * 5)
+        XCTAssertEqual(conv2.backwardFLOPs, 2 * conv2.forwardFLOPs, "input and weight gradients")
+        let conv1 = try XCTUnwrap(profile.rows.first { $0.name == "h1.conv2d" })
+        XCTAssertEqual(conv1.backwardFLOPs, conv1.forwardFLOPs, "the image needs no gradient")
+        XCTAssertGreaterThan(conv1.bytes, 4 * 2 * 4 * 6 * 28 * 28, "value, gradient and the im2col scratch")
+        XCTAssertTrue(profile.rows.allSatisfy { $0.forwardSeconds > 0 })
+        XCTAssertTrue(profile.text.contains("fwd GFLOP/s"), profile.text)
+        let tool = try ToolBinary.run(["plan", "Graphs/lenet5.graph", "--batch", "8", "--profile", "--steps", "2"])
+        XCTAssertEqual(tool.code, 0, tool.err)
+        XCTAssertTrue(tool.out.contains("Profile of a training step, batch 8") && tool.out.contains("h2.conv2d   conv2d"), tool.out)
+        XCTAssertTrue(tool.out.contains("scratch"), "plan lists the im2col scratch")
+    }
+
     func testConvolutionLayer_errorsNameTheLayer() {
         let model = Sequential(seed: 1) { Convolution2D(4, kernelSize: (3, 3)); Dense(2) }
         XCTAssertThrowsError(try model.build(inputShape: [16])) {
