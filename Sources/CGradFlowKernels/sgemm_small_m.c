@@ -107,6 +107,12 @@ static void gf_block_avx512(const float *ai, const float *b, int64_t ldb, float 
     if (wide < n) gf_block_avx2(ai, b + wide, ldb, ci + wide, n - wide, pc, len, first, load, bias ? bias + wide : bias);
 }
 
+#else
+// Not x86-64: never chosen (see sgemm_kernel_avx2.c); both entry points run the portable block.
+#define gf_block_avx2 gf_block_portable
+#define gf_block_avx512 gf_block_portable
+#endif
+
 void gradflow_sgemm_small_m_avx2(int64_t m, int64_t n, int64_t k, int64_t kc, const float *a, int64_t lda,
                                  const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate,
                                  const float *bias) {
@@ -118,16 +124,3 @@ void gradflow_sgemm_small_m_avx512(int64_t m, int64_t n, int64_t k, int64_t kc, 
                                    const float *bias) {
     gf_small_m(gf_block_avx512, m, n, k, kc, a, lda, b, ldb, c, ldc, accumulate, bias);
 }
-#else
-// Not x86-64: never chosen (see sgemm_kernel_avx2.c); both entry points run the portable block.
-void gradflow_sgemm_small_m_avx2(int64_t m, int64_t n, int64_t k, int64_t kc, const float *a, int64_t lda,
-                                 const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate,
-                                 const float *bias) {
-    gf_small_m(gf_block_portable, m, n, k, kc, a, lda, b, ldb, c, ldc, accumulate, bias);
-}
-void gradflow_sgemm_small_m_avx512(int64_t m, int64_t n, int64_t k, int64_t kc, const float *a, int64_t lda,
-                                   const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate,
-                                   const float *bias) {
-    gf_small_m(gf_block_portable, m, n, k, kc, a, lda, b, ldb, c, ldc, accumulate, bias);
-}
-#endif

@@ -13,4 +13,14 @@ struct BenchmarkRecord {
         return "{\"bench\": \"\(bench)\", \"shape\": \"\(shape)\", \"threads\": \(threads), "
             + "\"framework\": \"gradflow\", \"value\": \(rounded), \"unit\": \"\(unit)\"}"
     }
+
+    /// A training benchmark's two records: samples/s under `bench` and allocations per step under
+    /// `alloc_per_step`, both printed as JSON lines when `printingJSON`.
+    static func training(_ bench: String, shape: String, threads: Int, rate: Double, allocationsPerStep: Double,
+                         printingJSON: Bool) -> [BenchmarkRecord] {
+        let records = [BenchmarkRecord(bench: bench, shape: shape, threads: threads, value: rate, unit: "samples/s"),
+                       BenchmarkRecord(bench: "alloc_per_step", shape: shape, threads: threads, value: allocationsPerStep, unit: "allocations")]
+        if printingJSON { for record in records { print(record.jsonLine) } }
+        return records
+    }
 }

@@ -33,15 +33,10 @@ func runCNNBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
                     rates.append(result.samplesPerSecond)
                     allocations.append(result.allocationsPerStep)
                 }
-                let median = Timing.median(rates), allocationsPerStep = allocations.max() ?? 0
-                let record = BenchmarkRecord(bench: "cnn_train", shape: shape, threads: threads, value: median, unit: "samples/s")
-                let allocationRecord = BenchmarkRecord(bench: "alloc_per_step", shape: shape, threads: threads,
-                                                       value: allocationsPerStep, unit: "allocations")
-                records += [record, allocationRecord]
-                if options.json {
-                    print(record.jsonLine)
-                    print(allocationRecord.jsonLine)
-                } else {
+                let (median, allocationsPerStep) = (Timing.median(rates), allocations.max() ?? 0)
+                records += BenchmarkRecord.training("cnn_train", shape: shape, threads: threads, rate: median,
+                                                    allocationsPerStep: allocationsPerStep, printingJSON: options.json)
+                if !options.json {
                     print(pad(shape, 14) + pad("\(threads)", 8) + pad(String(format: "%.0f", median), 12)
                           + pad(String(format: "%.0f", rates.min() ?? 0), 10) + pad(String(format: "%.0f", rates.max() ?? 0), 10)
                           + pad(allocationsPerStep < 0 ? "n/a" : String(format: "%.2f", allocationsPerStep), 12))
@@ -95,42 +90,40 @@ final class CNNTrainingRun {
             (graph, optimizer) = (try Graph(loss: SoftmaxCE(logits, labels)), try SGD(learningRate: 0.05, momentum: 0.9))
         } catch { print("internal: the benchmark CNN failed to build: \(error)"); exit(3) }
         self.batch = batch
+        input.value = Tensor.zeros([batch, 1, 28, 28])
+        labels.value = Tensor.zeros([batch])
     }
 
-    private func feed(_ step: Int, _ data: Dataset) {
+    /// Copies batch `step` (contiguous rows, wrapping around) of `images` `[n, 1, 28, 28]` into the inputs.
+    private func feed(_ step: Int, _ images: Tensor, _ data: Dataset) {
         let start = (step * batch) % max(data.count - batch, 1)
-        let rows = Array(start..<(start + batch))[...]
-        let features = (try? data.features.reshaped([data.count, 1, 28, 28])) ?? data.features
-        input.value = Tensor.zeros([batch, 1, 28, 28])
-        input.value.copyRows(rows, from: features)
-        labels.value = Tensor.zeros([batch])
-        labels.value.copyRows(rows, from: data.labels)
+        input.value.copyRows(Array(start..<(start + batch))[...], from: images)
+        labels.value.copyRows(Array(start..<(start + batch))[...], from: data.labels)
+    }
+
+    private func images(_ data: Dataset) -> Tensor { (try? data.features.reshaped([data.count, 1, 28, 28])) ?? data.features }
+
+    private func update() {
+        do { try graph.forwardAndBackward() } catch { preconditionFailure("internal: benchmark step failed: \(error)") }
+        optimizer.update(graph.trainables)
     }
 
     /// Trains `steps` steps after one untimed step (which plans the buffers).
     func train(on data: Dataset, steps: Int) -> (samplesPerSecond: Double, allocationsPerStep: Double) {
-        let features = (try? data.features.reshaped([data.count, 1, 28, 28])) ?? data.features
-        func step(_ index: Int) {
-            let start = (index * batch) % max(data.count - batch, 1)
-            input.value.copyRows(Array(start..<(start + batch))[...], from: features)
-            labels.value.copyRows(Array(start..<(start + batch))[...], from: data.labels)
-            do { try graph.forwardAndBackward() } catch { preconditionFailure("internal: benchmark step failed: \(error)") }
-            optimizer.update(graph.trainables)
-        }
-        feed(0, data)
-        step(0)
-        // The row lists above allocate; count the graph's own step separately.
+        let images = images(data)
+        feed(0, images, data)
+        update()
+        // Feeding builds row lists (allocations of the benchmark's own); count the graph's step alone.
         let before = gradflow_allocation_count()
-        do { try graph.forwardAndBackward() } catch { preconditionFailure("\(error)") }
-        optimizer.update(graph.trainables)
+        update()
         let allocations = before < 0 ? -1 : Double(gradflow_allocation_count() - before)
-        let seconds = Timing.seconds { for index in 1...steps { step(index) } }
+        let seconds = Timing.seconds { for index in 1...steps { feed(index, images, data); update() } }
         return (Double(steps * batch) / seconds, allocations)
     }
 
     /// Each node's forward and backward time over `steps` steps (`GraphProfile`).
     func profile(on data: Dataset, steps: Int) -> String {
-        feed(0, data)
+        feed(0, images(data), data)
         guard let profile = try? GraphProfile(graph: graph, steps: steps) else { return "  (profile failed)" }
         return "  per node (\(steps) steps, batch \(batch)):\n" + profile.text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
     }

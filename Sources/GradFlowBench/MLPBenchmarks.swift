@@ -37,16 +37,10 @@ func runMLPBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
                 allocations.append(epoch.allocationsPerStep)
                 if repeatIndex == 0 { accuracy = run.accuracy(on: data.test) }
             }
-            let median = Timing.median(rates)
-            let allocationsPerStep = allocations.max() ?? 0
-            let trainRecord = BenchmarkRecord(bench: "mlp_train", shape: shape, threads: threads, value: median, unit: "samples/s")
-            let allocationRecord = BenchmarkRecord(bench: "alloc_per_step", shape: shape, threads: threads,
-                                                   value: allocationsPerStep, unit: "allocations")
-            records += [trainRecord, allocationRecord]
-            if options.json {
-                print(trainRecord.jsonLine)
-                print(allocationRecord.jsonLine)
-            } else {
+            let (median, allocationsPerStep) = (Timing.median(rates), allocations.max() ?? 0)
+            records += BenchmarkRecord.training("mlp_train", shape: shape, threads: threads, rate: median,
+                                                allocationsPerStep: allocationsPerStep, printingJSON: options.json)
+            if !options.json {
                 print(pad("\(batch)", 6) + pad("\(threads)", 8) + pad(formatted(median, 0), 12)
                       + pad(formatted(rates.min() ?? 0, 0), 10) + pad(formatted(rates.max() ?? 0, 0), 10)
                       + pad(formatted(1e6 * Double(batch) / median, 1), 10)

@@ -3,33 +3,12 @@ import GradFlowKernels
 /// 2-D average pooling over NCHW images (PyTorch's `avg_pool2d` with `count_include_pad=True`): each
 /// output is the sum of its window divided by `kh·kw`, padding counting as zeros. Shape:
 /// `[batch, C, H, W] → [batch, C, oh, ow]`. Gradient: `∂L/∂y / (kh·kw)` to every input of the window.
-public final class AvgPool2D: Node, GraphOperation {
-    let window: Pool2DWindow
-
+public final class AvgPool2D: Pool2DNode, GraphOperation {
     /// `avg_pool2d(x, kernel: 2)` in graph files.
     public static let operationDescription = OperationDescription(
         name: "avg_pool2d", operands: ["x"], attributes: Pool2DWindow.attributes, category: .linearAlgebra,
         summary: "mean over kernel windows: [batch, C, H, W] → [batch, C, oh, ow]"
     ) { operands, attributes, name in AvgPool2D(operands[0], window: try Pool2DWindow(attributes, node: name), name: name) }
-
-    init(_ x: Node, window: Pool2DWindow, name: String?) {
-        self.window = window
-        super.init([x], name: name)
-    }
-
-    /// Creates average pooling of `x` (stride defaults to the kernel).
-    /// - Throws: `GraphError.invalidValue` for a kernel below 1 or padding above half the kernel.
-    public convenience init(_ x: Node, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
-                            name: String? = nil) throws(GraphError) {
-        self.init(x, window: try Pool2DWindow(kernel: kernel, stride: stride ?? kernel, padding: padding, node: name ?? "avg_pool2d"), name: name)
-    }
-
-    /// Kernel, stride and padding.
-    public var attributes: OperationAttributes { window.attributes(operation: kind) }
-
-    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
-        try window.outputShape(inputShapes[0], operation: kind, node: name)
-    }
 
     /// Calls `body(outputIndex, inputIndex)` for every (output, input) pair of a window, plane by plane.
     private func forEachTap(_ shape: [Int], _ body: (Int, Int) -> Void) {

@@ -3,8 +3,7 @@ import GradFlowKernels
 /// 2-D max pooling over NCHW images (PyTorch's `max_pool2d`): each output is the largest input in its
 /// window, padding counting as −∞. Shape: `[batch, C, H, W] → [batch, C, oh, ow]`. Gradient: `∂L/∂y`
 /// goes to the position that won (the first one, on ties), recorded by the forward pass.
-public final class MaxPool2D: Node, GraphOperation {
-    let window: Pool2DWindow
+public final class MaxPool2D: Pool2DNode, GraphOperation {
     private var winners: [Int32] = []
 
     /// `max_pool2d(x, kernel: 2)` in graph files.
@@ -12,25 +11,6 @@ public final class MaxPool2D: Node, GraphOperation {
         name: "max_pool2d", operands: ["x"], attributes: Pool2DWindow.attributes, category: .linearAlgebra,
         summary: "max over kernel windows: [batch, C, H, W] → [batch, C, oh, ow]"
     ) { operands, attributes, name in MaxPool2D(operands[0], window: try Pool2DWindow(attributes, node: name), name: name) }
-
-    init(_ x: Node, window: Pool2DWindow, name: String?) {
-        self.window = window
-        super.init([x], name: name)
-    }
-
-    /// Creates max pooling of `x` (stride defaults to the kernel).
-    /// - Throws: `GraphError.invalidValue` for a kernel below 1 or padding above half the kernel.
-    public convenience init(_ x: Node, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
-                            name: String? = nil) throws(GraphError) {
-        self.init(x, window: try Pool2DWindow(kernel: kernel, stride: stride ?? kernel, padding: padding, node: name ?? "max_pool2d"), name: name)
-    }
-
-    /// Kernel, stride and padding.
-    public var attributes: OperationAttributes { window.attributes(operation: kind) }
-
-    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
-        try window.outputShape(inputShapes[0], operation: kind, node: name)
-    }
 
     public override func planScratchBuffers() { winners = [Int32](repeating: 0, count: value.count) }
 

@@ -1,6 +1,6 @@
 import GradFlowKernels
 
-/// The settings shared by `max_pool2d` and `avg_pool2d`: kernel, stride (the kernel's by default, as
+/// The settings shared by `max_pool2d` and `avg_pool2d` (`Pool2DNode`): kernel, stride (the kernel's by default, as
 /// PyTorch) and symmetric zero padding (at most half the kernel), and the shape rule they imply.
 struct Pool2DWindow: Equatable {
     let kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int)
@@ -60,5 +60,31 @@ struct Pool2DWindow: Equatable {
             throw GraphError.shapeMismatch(node: node, detail: "\(operation)'s \(kernel.0)×\(kernel.1) window does not fit the \(height)×\(width) image")
         }
         return [x[0], x[1], .fixed(g.outputHeight), .fixed(g.outputWidth)]
+    }
+}
+
+/// What `MaxPool2D` and `AvgPool2D` share: one operand, a `Pool2DWindow`, its attributes and its shape
+/// rule; the subclasses add the forward and backward passes.
+public class Pool2DNode: Node {
+    let window: Pool2DWindow
+
+    init(_ x: Node, window: Pool2DWindow, name: String?) {
+        self.window = window
+        super.init([x], name: name)
+    }
+
+    /// Creates pooling of `x` (the stride defaults to the kernel).
+    /// - Throws: `GraphError.invalidValue` for a kernel below 1 or padding above half the kernel.
+    public convenience init(_ x: Node, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                            name: String? = nil) throws(GraphError) {
+        let node = name ?? (Self.self as? any GraphOperation.Type)?.operationDescription.name ?? "pool2d"
+        self.init(x, window: try Pool2DWindow(kernel: kernel, stride: stride ?? kernel, padding: padding, node: node), name: name)
+    }
+
+    /// Kernel, stride and padding.
+    public var attributes: OperationAttributes { window.attributes(operation: kind) }
+
+    public override func outputShape(for inputShapes: [SymbolicShape]) throws -> SymbolicShape {
+        try window.outputShape(inputShapes[0], operation: kind, node: name)
     }
 }
