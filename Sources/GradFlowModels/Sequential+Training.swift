@@ -73,7 +73,6 @@ extension Sequential {
         trainer.log = verbose ? .standardOutput : .silent
         trainer.callbacks = (schedule.map { [LearningRateScheduler($0)] } ?? []) + callbacks
         (trainer.guards, trainer.clipping, trainer.interruption) = (guards, clipping, interruption)
-        defer { graph?.isTraining = false }
         return try trainer.fit(train, epochs: epochs, batchSize: batchSize, shuffleSeed: seed, shuffle: shuffle,
                                validation: held, metric: held == nil ? nil : configuration?.metrics.first)
     }

@@ -13,7 +13,8 @@ import GradFlowInference
 ///                               validation: test, metric: .accuracy)
 /// // Epoch 1/10  loss 0.3921  val_acc 0.9402  (2.1 s)
 /// ```
-/// `Dropout` nodes drop during training steps and pass through during `evaluate` and `predict`.
+/// The graph is in training mode (`Graph.isTraining`: dropout drops) during steps and in evaluation
+/// mode during `evaluate`, `predict` and after `fit` returns or throws.
 /// Each step refills the inputs' batch buffers in place (`Tensor.copyRows`), so with a fixed batch
 /// size a steady-state step allocates no tensors. Like its graph, a trainer is for one thread at a time.
 ///
@@ -133,6 +134,7 @@ public final class Trainer {
             ? NumericGuard(graph: graph, keepsSnapshot: guards.rollsBackOverflowingUpdates) : nil
         let clock = ContinuousClock()
         stopRequested = false
+        defer { graph.isTraining = false }   // steps train; whatever comes after fit evaluates
         while progress.completedEpochs < epochs, !stopRequested {
             let epoch = progress.completedEpochs + 1
             for callback in callbacks { try callback.epochBegan(epoch, trainer: self) }

@@ -50,8 +50,6 @@ struct GraphSession {
 
     /// Loss and metric on the training and held-out data, dropout off.
     func evaluations() throws -> (train: Trainer.Evaluation, test: Trainer.Evaluation) {
-        file.graph.isTraining = false
-        defer { file.graph.isTraining = true }
         let batch = max(file.training.batchSize, 256)
         return (try trainer.evaluate(data.train, metric: file.metric, batchSize: batch),
                 try trainer.evaluate(data.test, metric: file.metric, batchSize: batch))

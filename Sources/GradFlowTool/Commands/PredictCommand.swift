@@ -29,7 +29,6 @@ enum PredictCommand {
             session.data.targetScaler = try stored[GraphSession.targetScalerKey].map { try scaler($0, weights) }
         }
         try session.loadWeights(weights)
-        session.file.graph.isTraining = false
         let featuresInput = try session.file.featuresInput()
         let width = Array(featuresInput.shape.dropFirst()).resolved(batchSize: 1).reduce(1, *)
         let kind: Output = options.flags.contains("logits") || !session.file.metric.isClassification ? .values

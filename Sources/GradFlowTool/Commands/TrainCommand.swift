@@ -71,7 +71,6 @@ enum TrainCommand {
             try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
             print("saved a checkpoint after epoch \(epoch) to \(save)")
         }
-        session.file.graph.isTraining = true
         trainer.interruption = InterruptFlag.installSIGINTHandler()
         defer { InterruptFlag.removeSIGINTHandler() }
         let history: History

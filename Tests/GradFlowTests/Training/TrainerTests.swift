@@ -110,6 +110,7 @@ final class TrainerTests: XCTestCase {
         trainer.stepEnded = { _ in sawTraining = dropout.isTraining }
         try trainer.fit(data, epochs: 1, batchSize: 2)
         XCTAssertTrue(sawTraining)
+        XCTAssertFalse(trainer.graph.isTraining, "fit leaves the graph in evaluation mode")
     }
 
     func testFit_invalidArguments_throwTypedErrors() throws {
