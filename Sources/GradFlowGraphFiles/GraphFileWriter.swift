@@ -39,11 +39,7 @@ public enum GraphFileWriter {
 
     /// `name: value` for every attribute that is required or differs from its default.
     private static func keywordText(for operation: any GraphOperation) -> [String] {
-        let values = operation.attributes
-        return type(of: operation).operationDescription.attributes.compactMap { attribute in
-            guard let value = values[attribute.name], value != attribute.defaultValue else { return nil }
-            return "\(attribute.name): \(value)"
-        }
+        operation.settings.map { "\($0.name): \($0.value)" }
     }
 
     /// A valid, unique graph-file name per node: the node's own name when it is one, `loss` for the

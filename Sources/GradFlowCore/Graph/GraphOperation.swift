@@ -26,14 +26,19 @@ extension GraphOperation {
     /// No attributes.
     public var attributes: OperationAttributes { OperationAttributes(operation: Self.operationDescription.name) }
 
-    /// The operation's name, its non-default attributes and the output shape.
-    public var drawingLabel: String {
+    /// The attributes that are required or differ from their defaults, in the description's order
+    /// (what the writer and the drawings show).
+    public var settings: [(name: String, value: AttributeValue)] {
         let values = attributes
-        let settings = Self.operationDescription.attributes.compactMap { attribute -> String? in
+        return Self.operationDescription.attributes.compactMap { attribute in
             guard let value = values[attribute.name], value != attribute.defaultValue else { return nil }
-            return "\(attribute.name)=\(value)"
+            return (attribute.name, value)
         }
-        return ([kind] + settings + [shape.text]).joined(separator: " ")
+    }
+
+    /// The operation's name, its settings and the output shape.
+    public var drawingLabel: String {
+        ([kind] + settings.map { "\($0.name)=\($0.value)" } + [shape.text]).joined(separator: " ")
     }
 
     /// A new node of this operation (the description's `make`).
