@@ -79,8 +79,9 @@ public struct Statement: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
         /// `input NAME [dims]`: data fed each step.
         case input(Name, [DimensionSyntax])
-        /// `param NAME [dims] [initializer]`: a trainable tensor.
-        case parameter(Name, [DimensionSyntax], initializer: Expression?)
+        /// `param NAME [dims] [initializer]`: a trainable tensor; `buffer NAME [dims] [initializer]`:
+        /// a non-trainable one that checkpoints save (a batch norm's running statistics).
+        case parameter(Name, [DimensionSyntax], initializer: Expression?, isTrainable: Bool)
         /// `NAME = expression`: a node.
         case assignment(Name, Expression)
         /// `output NAME`: the node whose value is the prediction (optional).
@@ -93,7 +94,7 @@ public struct Statement: Equatable, Sendable {
         public static func == (lhs: Kind, rhs: Kind) -> Bool {
             switch (lhs, rhs) {
             case let (.input(a, s), .input(b, t)): return a == b && s == t
-            case let (.parameter(a, s, i), .parameter(b, t, j)): return a == b && s == t && i == j
+            case let (.parameter(a, s, i, x), .parameter(b, t, j, y)): return a == b && s == t && i == j && x == y
             case let (.assignment(a, e), .assignment(b, f)): return a == b && e == f
             case let (.output(a), .output(b)): return a == b
             case let (.data(a), .data(b)): return a == b

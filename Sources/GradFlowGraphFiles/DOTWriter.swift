@@ -30,8 +30,8 @@ public enum DOTWriter {
     private static func attributes(for node: Node, isLoss: Bool) -> String {
         let shape = node.shape.text
         switch node {
-        case is Parameter:
-            return "label=\("\(node.name)\nparam \(shape)".quotedLiteral), shape=ellipse, style=filled, fillcolor=\"#fdd9a0\""
+        case let parameter as Parameter:
+            return "label=\("\(node.name)\n\(parameter.isTrainable ? "param" : "buffer") \(shape)".quotedLiteral), shape=ellipse, style=filled, fillcolor=\"#fdd9a0\""
         case is Input:
             return "label=\("\(node.name)\ninput \(shape)".quotedLiteral), shape=ellipse, style=filled, fillcolor=\"#cfe8fc\""
         default:

@@ -44,11 +44,11 @@ public struct GradientCheckReport: Sendable {
                 coverage: GradientCheck.Coverage = GradientCheck.defaultCoverage) throws {
         guard graph.loss != nil else { throw GraphError.noLoss }
         var generator = RandomGenerator(seed: seed)
-        let savedParameters = graph.trainables.map(\.value)
+        let savedParameters = graph.parameters.map(\.value)   // buffers too: a training forward updates running statistics
         let savedInputs = graph.inputs.map { $0.isFed ? $0.value : nil }
         let savedTraining = graph.isTraining
         defer {
-            for (parameter, value) in zip(graph.trainables, savedParameters) { parameter.value = value }
+            for (parameter, value) in zip(graph.parameters, savedParameters) { parameter.value = value }
             for (input, value) in zip(graph.inputs, savedInputs) { if let value { input.value = value } }
             graph.isTraining = savedTraining
         }

@@ -48,7 +48,7 @@ struct GraphBuilder {
         var singles: [String: SourceLocation] = [:]
         for statement in statements {
             switch statement.kind {
-            case .input(let name, _), .parameter(let name, _, _): try declare(name)
+            case .input(let name, _), .parameter(let name, _, _, _): try declare(name)
             case let .assignment(name, expression):
                 try declare(name)
                 assignments.append((name, expression))
@@ -73,10 +73,10 @@ struct GraphBuilder {
             case let .input(name, dims):
                 let shape = try checkedShape(dims, of: name, allowBatch: true)
                 inputs.append(register(Input(name.text, shape: shape), as: name))
-            case let .parameter(name, dims, initializer):
+            case let .parameter(name, dims, initializer, trainable):
                 let shape = try checkedShape(dims, of: name, allowBatch: false).resolved(batchSize: 1)
                 let fill = try ParameterFill(initializer, rank: shape.count)
-                parameters.append(register(Parameter(name.text, fill.tensor(shape: shape, using: &generator)), as: name))
+                parameters.append(register(Parameter(name.text, fill.tensor(shape: shape, using: &generator), isTrainable: trainable), as: name))
                 if case .initializer(.pytorchDefault) = fill, shape.count == 1 { pytorchVectors.append(parameters[parameters.count - 1]) }
             default: continue
             }
@@ -146,7 +146,7 @@ struct GraphBuilder {
     private func checkParameterTotal() throws(GraphFileError) {
         var total = 0
         for statement in statements {
-            guard case let .parameter(name, dims, _) = statement.kind else { continue }
+            guard case let .parameter(name, dims, _, _) = statement.kind else { continue }
             let count = try checkedShape(dims, of: name, allowBatch: false).resolved(batchSize: 1).reduce(1, *)  // ≤ maximumElements
             let (sum, overflow) = total.addingReportingOverflow(count)
             guard !overflow, sum <= limits.maximumTotalElements else {

@@ -8,7 +8,8 @@ import GradFlowCore
 /// try model.build(inputShape: [4])
 /// let text = try GraphFileWriter.text(for: model)   // input x [batch, 4] / param dense0.weight [4, 8] / …
 /// ```
-/// Parameters are written with `zeros` (their values belong in a checkpoint, matched by name);
+/// Parameters are written with `zeros` and buffers with `zeros` or `ones` (their values belong in a
+/// checkpoint, matched by name);
 /// the loss node is named `loss`, and the prediction is given by an `output` statement.
 public enum GraphFileWriter {
     /// The graph-file text of `graph`, with `output` as the prediction.
@@ -19,8 +20,11 @@ public enum GraphFileWriter {
         var lines = comment.map { ["# " + $0] } ?? []
         for node in graph.nodes {
             switch node {
-            case is Parameter:
+            case let parameter as Parameter where parameter.isTrainable:
                 lines.append("param \(name(node)) \(node.shape.text) zeros")
+            case is Parameter:   // a buffer starts as it is now when it is all ones (a running variance), else as zeros
+                let ones = node.value.withUnsafeBufferPointer { $0.allSatisfy { $0 == 1 } }
+                lines.append("buffer \(name(node)) \(node.shape.text) \(ones ? "ones" : "zeros")")
             case is Input:
                 lines.append("input \(name(node)) \(node.shape.text)")
             default:
@@ -60,7 +64,7 @@ public enum GraphFileWriter {
     /// Whether `text` lexes as one identifier that is not reserved.
     static func isValidName(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, Lexer.isIdentifierStart(first) else { return false }
-        let reserved = ["input", "param", "output", "data", "train", "batch", "true", "false"]
+        let reserved = ["input", "param", "buffer", "output", "data", "train", "batch", "true", "false"]
         return text.unicodeScalars.allSatisfy { Lexer.isIdentifierStart($0) || Lexer.isDigit($0) || $0 == "." }
             && !reserved.contains(text) && OperationRegistry.operation(named: text) == nil
     }

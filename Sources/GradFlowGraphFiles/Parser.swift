@@ -4,7 +4,7 @@ import GradFlowTraining
 ///
 /// ```
 /// file       = { [statement] NEWLINE } END
-/// statement  = "input" NAME shape | "param" NAME shape [expr] | "output" NAME
+/// statement  = "input" NAME shape | ("param" | "buffer") NAME shape [expr] | "output" NAME
 ///            | "data" expr | "train" expr { NAME expr } | NAME "=" expr
 /// shape      = "[" dim { "," dim } "]"          dim = INTEGER | "batch"
 /// expr       = ["-"] NUMBER | STRING | "[" [ expr { "," expr } ] "]" | NAME [ "(" [ arg { "," arg } ] ")" ]
@@ -72,16 +72,17 @@ public struct Parser {
 
     private mutating func statement() throws(GraphFileError) -> Statement {
         let start = current.location
-        let keyword = try name("a statement ('input', 'param', 'data', 'train', 'output' or 'NAME = …')")
+        let keyword = try name("a statement ('input', 'param', 'buffer', 'data', 'train', 'output' or 'NAME = …')")
         switch keyword.text {
         case "input":
             let declared = try name("the input's name")
             return Statement(kind: .input(declared, try shape()), location: start)
-        case "param":
-            let declared = try name("the parameter's name")
+        case "param", "buffer" where current.kind != .equals:   // `buffer = …` stays an assignment
+            let trainable = keyword.text == "param"
+            let declared = try name(trainable ? "the parameter's name" : "the buffer's name")
             let dims = try shape()
             let initializer = (current.kind == .newline || current.kind == .end) ? nil : try expression(depth: 0)
-            return Statement(kind: .parameter(declared, dims, initializer: initializer), location: start)
+            return Statement(kind: .parameter(declared, dims, initializer: initializer, isTrainable: trainable), location: start)
         case "output":
             return Statement(kind: .output(try name("the output node's name")), location: start)
         case "data":
@@ -96,7 +97,7 @@ public struct Parser {
             return Statement(kind: .train(optimizer: optimizer, options: options), location: start)
         default:
             guard current.kind == .equals else {
-                throw unexpected("'=' after '\(keyword.text)' (or a statement keyword: input, param, data, train, output)")
+                throw unexpected("'=' after '\(keyword.text)' (or a statement keyword: input, param, buffer, data, train, output)")
             }
             position += 1
             return Statement(kind: .assignment(keyword, try expression(depth: 0)), location: start)

@@ -36,7 +36,7 @@ public struct InferenceSession: Sendable {
     }
 
     private enum Kind: Sendable {
-        case parameter(Tensor)
+        case parameter(Tensor, isTrainable: Bool)
         case input(SymbolicShape, Tensor?)
         /// An operation, made again from its description with the recorded attributes.
         case operation(OperationType, OperationAttributes)
@@ -86,7 +86,7 @@ public struct InferenceSession: Sendable {
             let operands = node.inboundNodes.compactMap { index[ObjectIdentifier($0)] }
             index[ObjectIdentifier(node)] = recipes.count
             let kind: Kind = node === input ? .input(input.shape, nil)   // not the last batch
-                : !recordingWeights && node is Parameter ? .parameter(Tensor.zeros(node.value.shape))
+                : !recordingWeights && node is Parameter ? .parameter(Tensor.zeros(node.value.shape), isTrainable: node.isTrainable)
                 : try InferenceSession.kind(of: node)
             recipes.append(Recipe(kind: kind, name: node.name, operands: operands))
         }
@@ -143,7 +143,7 @@ public struct InferenceSession: Sendable {
     /// The recipe kind of `node`.
     private static func kind(of node: Node) throws -> Kind {
         switch node {
-        case let parameter as Parameter: return .parameter(parameter.value)    // shares the weights' storage
+        case let parameter as Parameter: return .parameter(parameter.value, isTrainable: parameter.isTrainable)   // shares the storage
         case let input as Input: return .input(input.shape, input.isFed ? input.value : nil)   // a constant keeps its value
         case let operation as any GraphOperation: return .operation(OperationType(type: type(of: operation)), operation.attributes)
         default:
@@ -155,7 +155,7 @@ public struct InferenceSession: Sendable {
     /// A new node from `recipe` over `operands`.
     private static func make(_ recipe: Recipe, operands: [Node]) throws -> Node {
         switch recipe.kind {
-        case .parameter(let value): return Parameter(recipe.name, value)
+        case let .parameter(value, trainable): return Parameter(recipe.name, value, isTrainable: trainable)
         case let .input(shape, value):
             let input = Input(recipe.name, shape: shape)
             if let value { input.value = value }

@@ -92,13 +92,13 @@ public final class Predictor {
     }
 
     /// A predictor over `graph`'s live weights: its plans take the current values of the graph's
-    /// trainable parameters at each call (nothing copied, so training in between is seen). The one
+    /// parameters (trainable ones and buffers) at each call (nothing copied, so training in between is seen). The one
     /// batched prediction path of `Sequential.predict` and `Trainer.predict`.
     /// - Throws: as `InferenceSession.init(graph:input:output:)`.
     public convenience init(borrowingWeightsOf graph: Graph, input: Input, output: Node, maximumBatch: Int = 256) throws {
         let session = try InferenceSession(graph: graph, input: input, output: output, recordingWeights: false)
         var live: [String: Parameter] = [:]
-        for parameter in graph.trainables { live[parameter.name] = parameter }
+        for parameter in graph.parameters { live[parameter.name] = parameter }
         try self.init(maximumBatch: maximumBatch, live: live, makeGraph: session.makeGraph)
     }
 

@@ -93,9 +93,10 @@ public final class Sequential: Layer {
     /// The trainable parameters in graph order (empty before the first build).
     public var parameters: [Parameter] { graph?.trainables ?? [] }
 
-    /// The trainable parameters with their names (`dense0.weight`, `dense0.bias`, …), in graph order.
+    /// Every parameter with its name (`dense0.weight`, `dense0.bias`, …), buffers included
+    /// (`batchnorm1.running_mean`), in graph order: what `save(to:)` writes and `load(from:)` reads.
     public var namedParameters: [(name: String, parameter: Parameter)] {
-        parameters.map { ($0.name, $0) }
+        (graph?.parameters ?? []).map { ($0.name, $0) }
     }
 
     /// The total number of trainable parameter elements.

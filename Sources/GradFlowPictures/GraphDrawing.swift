@@ -62,7 +62,7 @@ public struct GraphDrawing: Sendable {
         boxes = nodes.enumerated().map { position, node in
             let (row, column) = cell[position]
             let left = GraphDrawing.margin + (rowWidth(widest) - rowWidth(columns[row])) / 2    // centre each row
-            let kind = node is Parameter ? "parameter" : node is Input ? "input" : node.kind
+            let kind = node.kind
             let label = node is Parameter ? "\(node.shape.text) · \(node.value.count) values"
                 : (node as? any GraphOperation)?.drawingLabel ?? "\(kind) \(node.shape.text)"
             return Box(name: node.name, operation: kind, shape: node.shape.text, label: label,
@@ -109,8 +109,8 @@ public struct GraphDrawing: Sendable {
             out += "<path class=\"edge\" d=\"\(path)\" fill=\"none\" stroke=\"#666\" stroke-width=\"1.2\" marker-end=\"url(#arrow)\"/>\n"
         }
         for box in boxes {
-            let fill = box.operation == "input" ? "#cfe8fc" : box.operation == "parameter" ? "#fdd9a0" : "#ffffff"
-            let radius = box.operation == "input" || box.operation == "parameter" ? 22 : 6
+            let fill = box.operation == "input" ? "#cfe8fc" : box.operation == "parameter" || box.operation == "buffer" ? "#fdd9a0" : "#ffffff"
+            let radius = ["input", "parameter", "buffer"].contains(box.operation) ? 22 : 6
             out += "<g class=\"node\" data-node=\"\(escaped(box.name))\">\n"
             out += "<rect x=\"\(number(box.x))\" y=\"\(number(box.y))\" width=\"\(number(box.width))\" height=\"\(number(box.height))\" "
                 + "rx=\"\(radius)\" fill=\"\(fill)\" stroke=\"#333\" stroke-width=\"\(box.isLoss ? 2.5 : 1)\"/>\n"

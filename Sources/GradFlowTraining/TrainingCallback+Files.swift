@@ -25,7 +25,7 @@ public final class ModelCheckpoint: TrainingCallback {
         }
         bestEpoch = epoch
         var tensors: [String: Tensor] = [:]
-        for parameter in trainer.graph.trainables { tensors[parameter.name] = parameter.value }
+        for parameter in trainer.graph.parameters { tensors[parameter.name] = parameter.value }
         try Checkpoint.write(tensors: tensors, metadata: ["gradflow.epoch": String(epoch)], to: path)
     }
 }

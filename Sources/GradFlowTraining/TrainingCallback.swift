@@ -73,10 +73,10 @@ public final class EarlyStopping: TrainingCallback {
         guard let (value, higher) = monitor.latest(in: history) else { return }
         if MonitoredValue.improves(value, on: best, minDelta: minDelta, higherIsBetter: higher) {
             (best, bestEpoch) = (value, epoch)
-            if restoreBest { bestValues = trainer.graph.trainables.map(\.value) }
+            if restoreBest { bestValues = trainer.graph.parameters.map(\.value) }
         } else if epoch - bestEpoch >= patience {
             stoppedEpoch = epoch
-            if restoreBest { for (parameter, value) in zip(trainer.graph.trainables, bestValues) { parameter.value = value } }
+            if restoreBest { for (parameter, value) in zip(trainer.graph.parameters, bestValues) { parameter.value = value } }
             trainer.requestStop()
         }
     }

@@ -20,6 +20,9 @@ public final class Graph {
     public let loss: Node?
     /// The trainable parameters, in graph order (what an optimizer updates).
     public let trainables: [Parameter]
+    /// Every parameter, trainable or not (buffers such as running statistics), in graph order: the
+    /// tensors checkpoints save and load by name.
+    public let parameters: [Parameter]
     /// The data inputs (non-trainable), in graph order.
     public let inputs: [Input]
     /// The ancestors of the loss in topological order: what a training step evaluates.
@@ -56,7 +59,8 @@ public final class Graph {
             throw GraphError.lossNotScalar(node: chosenLoss.name, shape: chosenLoss.shape.text)
         }
         self.loss = chosenLoss
-        trainables = nodes.compactMap { $0 as? Parameter }
+        parameters = nodes.compactMap { $0 as? Parameter }
+        trainables = parameters.filter(\.isTrainable)
         inputs = nodes.compactMap { $0 is Parameter ? nil : $0 as? Input }
         if let chosenLoss {
             let ancestors = Graph.ancestors(of: chosenLoss)
@@ -151,9 +155,8 @@ extension Graph: CustomStringConvertible {
                      + (loss.map { ", loss '\($0.name)'" } ?? "")]
         let width = nodes.map(\.name.count).max() ?? 0
         for node in nodes {
-            let kind = node is Parameter ? "parameter" : node is Input ? "input" : node.kind
             let count = node is Parameter ? "  \(node.value.count) values" : ""
-            lines.append("  " + node.name + String(repeating: " ", count: width - node.name.count) + "  \(kind) \(node.shape.text)\(count)")
+            lines.append("  " + node.name + String(repeating: " ", count: width - node.name.count) + "  \(node.kind) \(node.shape.text)\(count)")
         }
         return lines.joined(separator: "\n")
     }

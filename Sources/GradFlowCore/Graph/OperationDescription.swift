@@ -10,6 +10,8 @@ public struct OperationDescription: Sendable {
         case elementwise
         /// Activations (`relu`, `softmax`, …).
         case activation
+        /// Normalisation layers (`batch_norm`).
+        case normalization
         /// Regularisers (`dropout`, `l2_penalty`).
         case regularization
         /// Losses (scalars to minimise).
