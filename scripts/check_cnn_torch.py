@@ -2,7 +2,11 @@
 """Loads a GradFlow Sequential LeNet-5 checkpoint into torch.nn.Conv2d / nn.Linear and checks that
 PyTorch predicts what GradFlow did.
 
-    python3 scripts/check_cnn_torch.py MODEL.safetensors INPUTS.f32 OUTPUTS.f32
+    python3 scripts/check_cnn_torch.py MODEL.safetensors INPUTS.f32 OUTPUTS.f32 [--batchnorm]
+
+With --batchnorm the network has BatchNormalization after each convolution (nn.BatchNorm2d, whose
+weight, bias, running_mean and running_var load under GradFlow's names unchanged) and PyTorch runs it
+in evaluation mode, with the running statistics GradFlow saved.
 
 The checkpoint is read with the format's own rules (8-byte header length, JSON header, F32 data),
 so only numpy and torch are needed. Convolution weights are loaded as they are (GradFlow uses
@@ -36,18 +40,29 @@ def read_safetensors(path):
 
 def main():
     checkpoint, inputs_path, outputs_path = sys.argv[1:4]
+    batchnorm = "--batchnorm" in sys.argv[4:]
     t = read_safetensors(checkpoint)
-    model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-                          nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                          nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
-    layout = {0: "conv0", 3: "conv1", 7: "dense0", 9: "dense1", 11: "dense2"}
+    norm = (lambda channels: [nn.BatchNorm2d(channels)]) if batchnorm else (lambda channels: [])
+    layers = ([nn.Conv2d(1, 6, 5, padding=2)] + norm(6) + [nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5)] + norm(16)
+              + [nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                 nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10)])
+    model = nn.Sequential(*layers).eval()
+    counts = {}
     with torch.no_grad():
-        for index, name in layout.items():
+        for layer in layers:
+            kind = {nn.Conv2d: "conv", nn.BatchNorm2d: "batchnorm", nn.Linear: "dense"}.get(type(layer))
+            if kind is None:
+                continue
+            name = f"{kind}{counts.get(kind, 0)}"
+            counts[kind] = counts.get(kind, 0) + 1
             weight = t[name + ".weight"]
-            if name.startswith("dense"):
+            if kind == "dense":
                 weight = weight.T                      # GradFlow's Linear [in, out] → nn.Linear [out, in]
-            model[index].weight.copy_(torch.from_numpy(np.ascontiguousarray(weight)))
-            model[index].bias.copy_(torch.from_numpy(t[name + ".bias"].copy()))
+            layer.weight.copy_(torch.from_numpy(np.ascontiguousarray(weight)))
+            layer.bias.copy_(torch.from_numpy(t[name + ".bias"].copy()))
+            if kind == "batchnorm":                    # buffers: the same names and layouts
+                layer.running_mean.copy_(torch.from_numpy(t[name + ".running_mean"].copy()))
+                layer.running_var.copy_(torch.from_numpy(t[name + ".running_var"].copy()))
         x = torch.from_numpy(np.fromfile(inputs_path, dtype="<f4").reshape(-1, 1, 28, 28))
         expected = np.fromfile(outputs_path, dtype="<f4").reshape(-1, 10)
         got = model(x).numpy()

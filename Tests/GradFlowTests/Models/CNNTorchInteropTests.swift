@@ -37,4 +37,35 @@ final class CNNTorchInteropTests: TemporaryFolderTestCase {
         XCTAssertEqual(result.status, 0, result.output)
         XCTAssertTrue(result.output.contains("largest difference"), result.output)
     }
+
+    func testBatchNormCheckpoint_predictsTheSameInPyTorchEvaluationMode() throws {
+        let venv = Self.root.deletingLastPathComponent().appendingPathComponent(".venv-bench/bin/python").path
+        let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
+        guard (try? ReadmeCodeTests.run(python, ["-c", "import torch, numpy"], in: Self.root))?.status == 0 else {
+            throw XCTSkip("no Python with torch and numpy (set up ../.venv-bench as README's Performance section says)")
+        }
+        let model = Sequential(seed: 4, inputShape: [1, 28, 28]) {
+            Convolution2D(6, kernelSize: (5, 5), padding: .explicit(rows: 2, columns: 2)); BatchNormalization(); ActivationLayer(.relu)
+            MaxPooling2D((2, 2))
+            Convolution2D(16, kernelSize: (5, 5)); BatchNormalization(); ActivationLayer(.relu)
+            MaxPooling2D((2, 2))
+            Flatten()
+            Dense(120, activation: .relu); Dense(84, activation: .relu); Dense(10)
+        }
+        var rng = RandomGenerator(seed: 8)
+        // A few training steps, so the running statistics are far from their initial zeros and ones.
+        model.compile(loss: .softmaxCrossEntropy, optimizer: try Adam(learningRate: 0.01))
+        let train = Tensor.randomUniform([32, 784], lower: 0, upper: 2, using: &rng)
+        try model.fit(train, Tensor((0..<32).map { Float($0 % 10) }), epochs: 2, batchSize: 8, seed: 1, verbose: false)
+        let x = Tensor.randomUniform([5, 1, 28, 28], using: &rng)
+        let logits = try model.predict(x)
+        try model.save(to: folder + "/lenet-bn.safetensors", includeOptimizerState: false)
+        try Data(x.scalars.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: folder + "/x.f32"))
+        try Data(logits.scalars.withUnsafeBytes { Array($0) }).write(to: URL(fileURLWithPath: folder + "/y.f32"))
+        let result = try ReadmeCodeTests.run(python, [Self.root.appendingPathComponent("scripts/check_cnn_torch.py").path,
+                                                      folder + "/lenet-bn.safetensors", folder + "/x.f32", folder + "/y.f32", "--batchnorm"],
+                                             in: Self.root)
+        XCTAssertEqual(result.status, 0, result.output)
+        XCTAssertTrue(result.output.contains("largest difference"), result.output)
+    }
 }
