@@ -32,6 +32,9 @@ open class Node: Hashable, CustomStringConvertible {
     /// Whether the backward pass must compute this node's gradient: true for trainable parameters
     /// and everything that depends on one; false for data inputs and what depends only on them.
     public internal(set) var needsGradient = false
+    /// Whether an eager `Variable.backward()` without `retainGraph` has gone through this node: a
+    /// second eager backward through it is an error (as PyTorch frees a graph after its backward).
+    var isReleasedByBackward = false
     /// The batch size this node's buffers were planned for (nil before its first run; 0 when the
     /// graph has no batch dimension).
     public internal(set) var plannedBatchSize: Int?

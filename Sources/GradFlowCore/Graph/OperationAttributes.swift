@@ -85,6 +85,21 @@ public struct OperationAttributes: Sendable, Equatable {
         return (Int(values[0]), Int(values[1]))
     }
 
+    /// The whole numbers (negative allowed) called `name`, given as one number or a list
+    /// (`axis: 1`, `axis: [0, 2]`, `shape: [-1, 28, 28]`); nil when it is the word `none`.
+    /// - Throws: `GraphError.invalidValue` for anything else.
+    public func integers(_ name: String) throws(GraphError) -> [Int]? {
+        let list: [Double]
+        switch values[name] {
+        case .word("none")?: return nil
+        case .number(let value)?: list = [value]
+        case .numbers(let values)?: list = values
+        default: throw invalid(name, "must be a whole number, a list of them or none")
+        }
+        guard list.allSatisfy({ $0 == $0.rounded() && abs($0) < 1e12 }) else { throw invalid(name, "must hold whole numbers") }
+        return list.map { Int($0) }
+    }
+
     /// The word called `name`, when it is one.
     public func word(_ name: String) -> String? {
         if case .word(let word)? = values[name] { return word }

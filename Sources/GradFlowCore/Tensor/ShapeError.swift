@@ -16,6 +16,8 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
     case axisOutOfRange(axis: Int, rank: Int)
     /// An operation that needs a specific rank was given another.
     case rankMismatch(operation: String, expected: Int, shape: [Int])
+    /// A constructor's range or an index is invalid (the text says which and why).
+    case invalidArgument(String)
 
     public var description: String {
         switch self {
@@ -35,6 +37,8 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "axis \(axis) is out of range for a tensor of rank \(rank)"
         case let .rankMismatch(operation, expected, shape):
             return "\(operation) needs a rank-\(expected) tensor, got shape \(shape)"
+        case .invalidArgument(let detail):
+            return detail
         }
     }
 }
