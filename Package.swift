@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "GradFlowModels", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference", "GradFlowTraining", "GradFlowGraphFiles"]),
         .target(name: "GradFlowPictures", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowTraining"]),
         .target(name: "GradFlow", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
-                                                 "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"]),
+                                                 "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"],
+                    exclude: ["Fixtures"]),   // numpy-written files the tests read by path
         .executableTarget(name: "GradFlowTool", dependencies: ["GradFlow"]),
         // Counts heap allocations for the benchmark's allocations-per-step figure (bench only).
         .target(name: "CMallocCounter"),
@@ -41,6 +42,7 @@ let package = Package(
         .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels", "CMallocCounter", "CBenchMachine"]),
         .testTarget(name: "GradFlowKernelsTests", dependencies: ["GradFlowKernels"]),
         .testTarget(name: "GradFlowTests", dependencies: ["GradFlow", "GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
-                                                          "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"]),
+                                                          "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"],
+                    exclude: ["Fixtures"]),   // numpy-written files the tests read by path
     ]
 )

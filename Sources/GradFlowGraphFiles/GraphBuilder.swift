@@ -98,8 +98,9 @@ struct GraphBuilder {
         if let previous = declared[name.text] {
             throw GraphFileError(.duplicateName(name.text, previous: previous), at: name.location)
         }
-        if OperationRegistry.operation(named: name.text) != nil || ["batch", "true", "false"].contains(name.text) {
-            throw GraphFileError(.invalidArgument("'\(name.text)' is reserved (an operation or keyword); choose another name"), at: name.location)
+        // Operation names stay free (`mean`, `var`, `sum` are natural names): a call is `name(…)`, a reference `name`.
+        if ["batch", "true", "false"].contains(name.text) {
+            throw GraphFileError(.invalidArgument("'\(name.text)' is reserved (a keyword); choose another name"), at: name.location)
         }
         declared[name.text] = name.location
     }

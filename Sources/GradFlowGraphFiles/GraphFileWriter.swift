@@ -66,6 +66,6 @@ public enum GraphFileWriter {
         guard let first = text.unicodeScalars.first, Lexer.isIdentifierStart(first) else { return false }
         let reserved = ["input", "param", "buffer", "output", "data", "train", "batch", "true", "false"]
         return text.unicodeScalars.allSatisfy { Lexer.isIdentifierStart($0) || Lexer.isDigit($0) || $0 == "." }
-            && !reserved.contains(text) && OperationRegistry.operation(named: text) == nil
+            && !reserved.contains(text)
     }
 }

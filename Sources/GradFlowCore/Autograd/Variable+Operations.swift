@@ -81,6 +81,14 @@ extension Variable {
     public func min(axes: [Int]? = nil, keepDims: Bool = false) throws(AutogradError) -> Variable {
         try Variable.record("min", [self]) { Min($0[0], axes: axes, keepDims: keepDims) }
     }
+    /// The index of the maximum along `axis` (nil: of the flattened tensor), as floats; no gradient flows through it.
+    public func argmax(axis: Int? = nil, keepDims: Bool = false) throws(AutogradError) -> Variable {
+        try Variable.record("argmax", [self]) { ArgExtremum($0[0], axis: axis, findsMaximum: true, keepDims: keepDims) }
+    }
+    /// The index of the minimum along `axis` (nil: of the flattened tensor), as floats; no gradient flows through it.
+    public func argmin(axis: Int? = nil, keepDims: Bool = false) throws(AutogradError) -> Variable {
+        try Variable.record("argmin", [self]) { ArgExtremum($0[0], axis: axis, findsMaximum: false, keepDims: keepDims) }
+    }
     /// `log Σ eˣ` over `axes` (nil: all), computed stably.
     public func logSumExp(axes: [Int]? = nil, keepDims: Bool = false) throws(AutogradError) -> Variable {
         try Variable.record("logsumexp", [self]) { LogSumExp($0[0], axes: axes, keepDims: keepDims) }

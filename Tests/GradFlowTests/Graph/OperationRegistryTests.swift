@@ -32,7 +32,9 @@ final class OperationRegistryTests: XCTestCase {
         let names = OperationRegistry.all.map { $0.operationDescription.name }.filter { !$0.hasPrefix("test_") }
         XCTAssertEqual(Set(names), ["linear", "matmul", "add", "multiply", "relu", "sigmoid", "tanh", "softmax", "dropout",
                                     "l2_penalty", "mse", "softmax_ce", "binary_cross_entropy",
-                                    "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten", "batch_norm"])
+                                    "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten", "batch_norm",
+                                    "subtract", "divide", "exp", "log", "sqrt", "abs", "pow", "clamp", "sum", "mean", "max", "min",
+                                    "argmax", "logsumexp", "var", "transpose", "reshape"])
         XCTAssertEqual(names.count, Set(names).count, "an operation is registered twice")
         XCTAssertTrue(OperationRegistry.operation(named: "bce") == BinaryCrossEntropy.self)
         XCTAssertTrue(OperationRegistry.operation(named: "l2") == L2Penalty.self)

@@ -1,0 +1,81 @@
+import XCTest
+import GradFlow
+
+/// Every tensor operation's backward pass against central finite differences, on odd shapes and
+/// with broadcasting, away from kinks (|x| ≥ 0.2 for abs and clamp, positive operands for log and sqrt).
+final class TensorOperationGradientTests: XCTestCase {
+    private var rng = RandomGenerator(seed: 31)
+
+    /// Normal values pushed away from zero (|v| ≥ 0.2), so kinks at 0 are not straddled.
+    private func awayFromZero(_ shape: [Int]) -> Tensor {
+        Tensor.randomNormal(shape, using: &rng).map { $0 >= 0 ? $0 + 0.2 : $0 - 0.2 }
+    }
+
+    private func positive(_ shape: [Int]) -> Tensor { Tensor.randomUniform(shape, lower: 0.5, upper: 2, using: &rng) }
+
+    func testBinaryOperations_withBroadcasting() throws {
+        for (a, b) in [([2, 3, 4], [4]), ([3, 1], [1, 5]), ([2, 3], [2, 3])] {
+            try assertGradientMatchesNumerical(values: [awayFromZero(a), awayFromZero(b)]) { p in Subtract(p[0], p[1]) }
+            try assertGradientMatchesNumerical(values: [awayFromZero(a), positive(b)]) { p in Divide(p[0], p[1]) }
+        }
+    }
+
+    func testElementwiseFunctions() throws {
+        let shape = [3, 5]
+        try assertGradientMatchesNumerical(values: [awayFromZero(shape)]) { p in Exp(p[0]) }
+        try assertGradientMatchesNumerical(values: [positive(shape)]) { p in Log(p[0]) }
+        try assertGradientMatchesNumerical(values: [positive(shape)]) { p in Sqrt(p[0]) }
+        try assertGradientMatchesNumerical(values: [awayFromZero(shape)]) { p in Abs(p[0]) }
+        try assertGradientMatchesNumerical(values: [awayFromZero(shape)]) { p in Power(p[0], exponent: 3) }
+        try assertGradientMatchesNumerical(values: [positive(shape)]) { p in Power(p[0], exponent: -0.5) }
+        let clampable = awayFromZero(shape).map { abs($0 - 0.6) < 0.1 ? $0 + 0.25 : $0 }   // not within 0.1 of a bound
+        try assertGradientMatchesNumerical(values: [clampable]) { p in try! Clamp(p[0], lower: -0.6, upper: 0.6) }
+    }
+
+    func testReductions_overAxesWithAndWithoutKeepDims() throws {
+        let shape = [2, 3, 5]
+        for (axes, keep) in [([1], false), ([0, 2], true), (nil, false), ([-1], true)] as [([Int]?, Bool)] {
+            try assertGradientMatchesNumerical(values: [awayFromZero(shape)]) { p in Sum(p[0], axes: axes, keepDims: keep) }
+            try assertGradientMatchesNumerical(values: [awayFromZero(shape)]) { p in Mean(p[0], axes: axes, keepDims: keep) }
+            try assertGradientMatchesNumerical(values: [awayFromZero(shape)]) { p in LogSumExp(p[0], axes: axes, keepDims: keep) }
+            try assertGradientMatchesNumerical(values: [awayFromZero(shape)], tolerance: 2e-2) { p in
+                Variance(p[0], axes: axes, keepDims: keep, ddof: 1)
+            }
+            try assertGradientMatchesNumerical(values: [awayFromZero(shape)], tolerance: 2e-2) { p in
+                Variance(p[0], axes: axes, keepDims: keep, squareRoot: true)
+            }
+            // Distinct values 0.3 apart, shuffled: no ties, and a step of 1e-2 never changes the winner.
+            var values = (0..<30).map { Float($0) * 0.3 - 4 }
+            values.shuffle(using: &rng)
+            let spread = try Tensor(shape: shape, scalars: values)
+            try assertGradientMatchesNumerical(values: [spread]) { p in Max(p[0], axes: axes, keepDims: keep) }
+            try assertGradientMatchesNumerical(values: [spread]) { p in Min(p[0], axes: axes, keepDims: keep) }
+        }
+    }
+
+    func testShapeOperations() throws {
+        try assertGradientMatchesNumerical(values: [awayFromZero([2, 3, 4])]) { p in Transpose(p[0], permutation: [2, 0, 1]) }
+        try assertGradientMatchesNumerical(values: [awayFromZero([3, 5])]) { p in Transpose(p[0]) }
+        try assertGradientMatchesNumerical(values: [awayFromZero([2, 3, 4])]) { p in Reshape(p[0], shape: [4, -1]) }
+    }
+
+    func testArgmax_passesNoGradient_andShapesAreChecked() throws {
+        let x = Parameter("x", awayFromZero([3, 4]))
+        let arg = ArgExtremum(x, axis: 1, keepDims: true)
+        let graph = try Graph(loss: Sum(Multiply(arg, x)))
+        _ = try graph.forwardAndBackward()
+        XCTAssertEqual(arg.value.shape, [3, 1])
+        for i in 0..<3 { for j in 0..<4 { XCTAssertEqual(x.gradient[i, j], arg.value[i, 0], "only the product's own partial") } }
+        XCTAssertThrowsError(try Graph(outputs: [Sum(Input("v", shape: [.batch, 3]), axes: [2])])) { error in
+            XCTAssertTrue("\(error)".contains("axis 2 is invalid for a rank-2 operand"), "\(error)")
+        }
+        XCTAssertThrowsError(try Graph(outputs: [Transpose(Input("v", shape: [.batch, 3]), permutation: [0, 0])])) { error in
+            XCTAssertTrue("\(error)".contains("not a permutation"), "\(error)")
+        }
+        XCTAssertThrowsError(try Graph(outputs: [Reshape(Input("v", shape: [.batch, 6]), shape: [4, -1])])) { error in
+            XCTAssertTrue("\(error)".contains("batch axis must stay first"), "\(error)")
+        }
+        let images = try Graph(outputs: [Reshape(Input("v", shape: [.batch, 784]), shape: [-1, 1, 28, 28])])
+        XCTAssertEqual(images.nodes.last?.shape.text, "[batch, 1, 28, 28]")
+    }
+}
