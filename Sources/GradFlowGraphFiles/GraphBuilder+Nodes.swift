@@ -99,17 +99,16 @@ extension GraphBuilder {
         case .call:
             throw GraphFileError(.invalidArgument("\(what) must be a number, a list or a word, not \(expression.sourceText)"), at: expression.location)
         }
-        switch (attribute.defaultValue, value) {
-        case (nil, _), (.number?, .number), (.numbers?, .numbers), (.number?, .numbers), (.numbers?, .number), (.word?, .word):
-            return value
-        case (_, .word(let word)) where attribute.words.contains(word):
-            return value
-        case (.word?, _):
-            throw GraphFileError(.invalidArgument("\(what) must be one of \(attribute.words.joined(separator: ", ")), not \(expression.sourceText)"),
-                                 at: expression.location)
+        let freeWords: Bool   // a word-valued attribute that lists no words takes any word
+        if case .word? = attribute.defaultValue { freeWords = attribute.words.isEmpty } else { freeWords = false }
+        switch value {
+        case .number where attribute.takesNumbers, .numbers where attribute.takesNumbers: return value
+        case .word(let word) where attribute.words.contains(word) || freeWords: return value
         default:
-            let words = attribute.words.isEmpty ? "" : " or one of \(attribute.words.joined(separator: ", "))"
-            throw GraphFileError(.invalidArgument("\(what) must be a number\(words), not \(expression.sourceText)"), at: expression.location)
+            let words = attribute.words.joined(separator: ", ")
+            let expected = !attribute.takesNumbers ? "one of \(words)"
+                : attribute.words.isEmpty ? "a number" : "a number or one of \(words)"
+            throw GraphFileError(.invalidArgument("\(what) must be \(expected), not \(expression.sourceText)"), at: expression.location)
         }
     }
 

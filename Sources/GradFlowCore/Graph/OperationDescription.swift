@@ -75,13 +75,18 @@ public struct OperationAttribute: Sendable {
     public let help: String
     /// Words it accepts besides numbers (`same` and `valid` for a convolution's `padding`).
     public let words: [String]
+    /// Whether it takes numbers (and lists of numbers).
+    public let takesNumbers: Bool
 
     /// Describes an attribute; a nil `defaultValue` makes it required. A number and a list of
-    /// numbers are interchangeable (`stride: 2` or `stride: [2, 1]`); `words` lists the words it takes.
-    public init(_ name: String, default defaultValue: AttributeValue?, help: String, words: [String] = []) {
+    /// numbers are interchangeable (`stride: 2` or `stride: [2, 1]`); `words` lists the words it
+    /// takes. It takes numbers when its default is a number (or it has none), or when `takesNumbers`
+    /// says so (`axis: none` or `axis: [0, 2]`).
+    public init(_ name: String, default defaultValue: AttributeValue?, help: String, words: [String] = [], takesNumbers: Bool? = nil) {
         self.name = name
         self.defaultValue = defaultValue
         self.help = help
         self.words = words
+        if case .word? = defaultValue { self.takesNumbers = takesNumbers ?? false } else { self.takesNumbers = takesNumbers ?? true }
     }
 }

@@ -112,8 +112,8 @@ public final class Clamp: ElementwiseFunction, GraphOperation {
     /// `clamp(x, min: 0, max: 1)` in graph files.
     public static let operationDescription = OperationDescription(
         name: "clamp", operands: ["x"],
-        attributes: [OperationAttribute("min", default: .word("none"), help: "lower bound (none: no bound)", words: ["none"]),
-                     OperationAttribute("max", default: .word("none"), help: "upper bound (none: no bound)", words: ["none"])],
+        attributes: [OperationAttribute("min", default: .word("none"), help: "lower bound (none: no bound)", words: ["none"], takesNumbers: true),
+                     OperationAttribute("max", default: .word("none"), help: "upper bound (none: no bound)", words: ["none"], takesNumbers: true)],
         category: .elementwise, summary: "x limited to [min, max], elementwise"
     ) { operands, attributes, name in
         try Clamp(operands[0], lower: attributes.word("min") == nil ? attributes.float("min") : -.infinity,

@@ -33,7 +33,8 @@ public class Reduction: Node {
 
     /// The attributes every reduction takes.
     static let commonAttributes = [
-        OperationAttribute("axis", default: .word("none"), help: "axis or axes to reduce (negative from the end; none: all)", words: ["none"]),
+        OperationAttribute("axis", default: .word("none"), help: "axis or axes to reduce (negative from the end; none: all)", words: ["none"],
+                           takesNumbers: true),
         OperationAttribute("keep_dims", default: .word("false"), help: "keep reduced axes as size 1 (true or false)", words: ["true", "false"]),
     ]
 
@@ -206,12 +207,12 @@ public final class ArgExtremum: Extremum, GraphOperation {
         self.findsMaximum = findsMaximum
         super.init(x, axes: axis.map { [$0] }, keepDims: keepDims, name: name)
     }
-    /// `argmax(x, axis: 1)` in graph files (`argmin` is its alias with `find: min`).
+    /// `argmax(x, axis: 1)` in graph files (the minimum's index: `argmax(x, find: min)`).
     public static let operationDescription = OperationDescription(
-        name: "argmax", aliases: ["argmin"], operands: ["x"],
-        attributes: [OperationAttribute("axis", default: .word("none"), help: "the axis (none: the flattened tensor)", words: ["none"]),
+        name: "argmax", operands: ["x"],
+        attributes: [OperationAttribute("axis", default: .word("none"), help: "the axis (none: the flattened tensor)", words: ["none"], takesNumbers: true),
                      OperationAttribute("keep_dims", default: .word("false"), help: "keep the axis as size 1", words: ["true", "false"]),
-                     OperationAttribute("find", default: .word("max"), help: "max or min (argmin(x) is argmax(x, find: min))", words: ["max", "min"])],
+                     OperationAttribute("find", default: .word("max"), help: "max, or min for the minimum's index", words: ["max", "min"])],
         category: .elementwise, summary: "index of the maximum (or minimum) along an axis, as a float; no gradient"
     ) { operands, attributes, name in
         let (axes, keep) = try Reduction.settings(attributes)
@@ -298,9 +299,9 @@ public final class Variance: Reduction, GraphOperation {
         (self.ddof, self.squareRoot) = (ddof, squareRoot)
         super.init(x, axes: axes, keepDims: keepDims, name: name)
     }
-    /// `var(x, axis: 0, ddof: 1)` in graph files (`std` is its alias with `root: true`).
+    /// `var(x, axis: 0, ddof: 1)` in graph files (the standard deviation: `var(x, root: true)`).
     public static let operationDescription = OperationDescription(
-        name: "var", aliases: ["std"], operands: ["x"],
+        name: "var", operands: ["x"],
         attributes: Reduction.commonAttributes + [
             OperationAttribute("ddof", default: .number(0), help: "subtracted from n in the denominator (0 numpy, 1 PyTorch)"),
             OperationAttribute("root", default: .word("false"), help: "true: the standard deviation (std)", words: ["true", "false"])],

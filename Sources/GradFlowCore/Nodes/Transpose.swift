@@ -16,7 +16,8 @@ public final class Transpose: Node, GraphOperation {
     /// `transpose(x, axes: [0, 2, 1])` in graph files.
     public static let operationDescription = OperationDescription(
         name: "transpose", aliases: ["permute"], operands: ["x"],
-        attributes: [OperationAttribute("axes", default: .word("none"), help: "the input axis of each output axis (none: reversed)", words: ["none"])],
+        attributes: [OperationAttribute("axes", default: .word("none"), help: "the input axis of each output axis (none: reversed)", words: ["none"],
+                                        takesNumbers: true)],
         category: .linearAlgebra, summary: "permutes the axes (reverses them by default)"
     ) { operands, attributes, name in Transpose(operands[0], permutation: try attributes.integers("axes"), name: name) }
 

@@ -78,4 +78,27 @@ final class TensorOperationGradientTests: XCTestCase {
         let images = try Graph(outputs: [Reshape(Input("v", shape: [.batch, 784]), shape: [-1, 1, 28, 28])])
         XCTAssertEqual(images.nodes.last?.shape.text, "[batch, 1, 28, 28]")
     }
+
+    func testGraphFile_withTheNewOperations_passesTheWholeGraphCheck_andWritesBack() throws {
+        let source = """
+            input x [batch, 12]
+            input y [batch]
+            param W [4, 3] xavier
+            param b [3]
+            param c [1] ones
+            t = transpose(reshape(x, shape: [-1, 3, 4]), axes: [0, 2, 1])
+            s = logsumexp(t, axis: 2)
+            n = divide(subtract(s, mean(s, axis: 1, keep_dims: true)), add(c, pow(var(s, axis: -1, keep_dims: true, ddof: 1), exponent: 0.5)))
+            logits = linear(clamp(n, min: -5, max: 5), W, b)
+            loss = add(softmax_ce(logits, y), mean(exp(min(logits, axis: 1))))
+            """
+        let file = try GraphFile(source: source)
+        XCTAssertEqual(file.graph.nodes.first { $0.name == "t" }?.shape.text, "[batch, 4, 3]")
+        let report = try GradientCheckReport(graph: file.graph, batchSize: 3)
+        XCTAssertTrue(report.passed, report.text)
+        let written = try GraphFileWriter.text(for: file.graph, output: file.output)
+        XCTAssertTrue(written.contains("keep_dims: true") && written.contains("axes: [0, 2, 1]") && written.contains("exponent: 0.5"), written)
+        let again = try GraphFile(source: written)
+        XCTAssertEqual(again.graph.nodes.map(\.kind), file.graph.nodes.map(\.kind))
+    }
 }
