@@ -1,6 +1,7 @@
 import Foundation
 import GradFlowCore
 import GradFlowData
+import GradFlowStorage
 
 /// Where a graph file's examples come from (its `data` statement).
 ///
@@ -11,6 +12,10 @@ import GradFlowData
 ///   a numeric CSV file (path relative to the graph file); `standardize` fits a `Standardizer` on the
 ///   training rows and applies it to both sets; `standardize_target` does the same to the target.
 /// - `mnist` or `mnist("dir")`: the MNIST IDX files (default directory: `$GRADFLOW_MNIST`).
+/// - `npy("x.npy", "y.npy", test: 0.2)`: features and labels from two numpy files (`np.save`); the
+///   first axis counts examples, further axes are flattened row-major (images `[n, 1, 28, 28]` feed
+///   `input X [batch, 1, 28, 28]`).
+/// - `npz("data.npz", features: "x", labels: "y", test: 0.2)`: the same from one `np.savez` archive.
 public enum DataSource: Equatable, Sendable {
     /// The XOR truth table.
     case xor
@@ -20,9 +25,13 @@ public enum DataSource: Equatable, Sendable {
     case csv(path: String, targets: [String], standardize: Bool, standardizeTarget: Bool, testFraction: Double)
     /// The MNIST digits.
     case mnist(directory: String?)
+    /// Two `.npy` files.
+    case npy(features: String, labels: String, testFraction: Double)
+    /// Two arrays of an `.npz` archive.
+    case npz(path: String, features: String, labels: String, testFraction: Double)
 
     /// The built-in source names, for suggestions.
-    static let names = ["xor", "line", "csv", "mnist"]
+    static let names = ["xor", "line", "csv", "mnist", "npy", "npz"]
 
     /// Where the examples come from, for messages: the CSV file, the MNIST directory, or the built-in name.
     public var origin: String {
@@ -31,6 +40,8 @@ public enum DataSource: Equatable, Sendable {
         case .line: return "the built-in line data"
         case .csv(let path, _, _, _, _): return path
         case .mnist(let directory): return "MNIST (\(directory ?? "$GRADFLOW_MNIST"))"
+        case let .npy(features, labels, _): return "\(features) and \(labels)"
+        case let .npz(path, _, _, _): return path
         }
     }
 
@@ -73,11 +84,34 @@ public enum DataSource: Equatable, Sendable {
         case "mnist":
             let arguments = try CallArguments(expression, keywords: ["dir"], positional: 0...1)
             self = .mnist(directory: try arguments.string("dir", orPosition: 0).map { DataSource.resolve($0, against: directory) })
+        case "npy":
+            let arguments = try CallArguments(expression, keywords: ["features", "labels", "test"], positional: 2...2)
+            guard let features = try arguments.string("features", orPosition: 0), let labels = try arguments.string("labels", orPosition: 1) else {
+                throw GraphFileError(.invalidArgument("npy needs two files: npy(\"x.npy\", \"y.npy\")"), at: callee.location)
+            }
+            self = .npy(features: DataSource.resolve(features, against: directory), labels: DataSource.resolve(labels, against: directory),
+                        testFraction: try DataSource.testFraction(arguments, of: "npy", at: callee))
+        case "npz":
+            let arguments = try CallArguments(expression, keywords: ["path", "features", "labels", "test"], positional: 1...1)
+            guard let path = try arguments.string("path", orPosition: 0) else {
+                throw GraphFileError(.invalidArgument("npz needs an archive: npz(\"data.npz\", features: \"x\", labels: \"y\")"), at: callee.location)
+            }
+            self = .npz(path: DataSource.resolve(path, against: directory), features: try arguments.string("features") ?? "x",
+                        labels: try arguments.string("labels") ?? "y", testFraction: try DataSource.testFraction(arguments, of: "npz", at: callee))
         default:
             throw GraphFileError(.unknownWord(category: "data source", word: callee.text,
                                               suggestion: Suggestion.nearest(to: callee.text, in: DataSource.names)),
                                  at: callee.location)
         }
+    }
+
+    /// A source's `test:` fraction (default 0.2), checked to be in [0, 1).
+    private static func testFraction(_ arguments: CallArguments, of source: String, at callee: Name) throws(GraphFileError) -> Double {
+        let test = try arguments.number("test") ?? 0.2
+        guard test >= 0, test < 1 else {
+            throw GraphFileError(.invalidArgument("'test' of '\(source)' must be a fraction in [0, 1)"), at: callee.location)
+        }
+        return test
     }
 
     /// `path` itself when absolute, else `directory/path`.
@@ -154,6 +188,33 @@ extension DataSource {
                 }
             }
             return LoadedData(train: train, test: test)
+        case let .npy(featuresPath, labelsPath, testFraction):
+            let (features, labels) = (try NPYFile.read(path: featuresPath), try NPYFile.read(path: labelsPath))
+            return try DataSource.split(features, labels, names: (featuresPath, labelsPath), testFraction: testFraction, rule: rule, &generator)
+        case let .npz(path, featuresName, labelsName, testFraction):
+            let arrays = try NPZArchive.read(path: path)
+            guard let features = arrays[featuresName] else { throw NumpyError.missingArray(file: path, name: featuresName, available: arrays.keys.sorted()) }
+            guard let labels = arrays[labelsName] else { throw NumpyError.missingArray(file: path, name: labelsName, available: arrays.keys.sorted()) }
+            return try DataSource.split(features, labels, names: ("\(path)/\(featuresName)", "\(path)/\(labelsName)"),
+                                        testFraction: testFraction, rule: rule, &generator)
         }
+    }
+
+    /// Features (first axis: examples, the rest flattened) and labels as a dataset, labels checked
+    /// against `rule`, split into train and test.
+    /// - Throws: `DataError.exampleCountMismatch` when the example counts differ, `.unusableLabel`.
+    private static func split(_ features: NumpyArray, _ labels: NumpyArray, names: (String, String), testFraction: Double,
+                              rule: LabelRule?, _ generator: inout RandomGenerator) throws -> LoadedData {
+        guard let count = features.shape.first, labels.shape.first == count, labels.shape.count <= 2 else {
+            throw DataError.exampleCountMismatch(images: "\(names.0) \(features.shape)", imageCount: features.shape.first ?? 0,
+                                                 labels: "\(names.1) \(labels.shape) (labels must be [n] or [n, k])", labelCount: labels.shape.first ?? 0)
+        }
+        let matrix = try features.tensor.reshaped([count, count == 0 ? 0 : features.elements.count / count])
+        let all = try Dataset(features: matrix, labels: labels.tensor)
+        if let rule, let index = all.labels.scalars.firstIndex(where: { !rule.accepts($0) }) {
+            throw DataError.unusableLabel(file: names.1, place: "element \(index)", value: all.labels.scalars[index], expected: rule.expected)
+        }
+        let (train, test) = testFraction > 0 && all.count >= 2 ? all.split(testFraction: testFraction, using: &generator) : (all, all)
+        return LoadedData(train: train, test: test)
     }
 }

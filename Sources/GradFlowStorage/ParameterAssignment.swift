@@ -33,11 +33,20 @@ public enum ParameterAssignment {
         return assignments
     }
 
-    /// Reads `path` (safetensors) and assigns its tensors to `parameters` by name.
-    /// - Throws: the file errors of `Checkpoint.readContents`, `.parametersDoNotMatch`.
+    /// Reads `path` — safetensors, or a numpy `.npz` archive (`np.savez(path, W1=…, b1=…)`: one
+    /// array per parameter name, converted to `Float`) — and assigns its tensors to `parameters` by name.
+    /// - Throws: the file errors of `Checkpoint.readContents` (an `.npz` file's as `.unreadable`
+    ///   with the `NumpyError`'s message), `.parametersDoNotMatch`.
     public static func load(from path: String, into parameters: [(name: String, parameter: Parameter)],
                             limits: ResourceLimits = .default) throws(CheckpointError) {
-        let contents = try Checkpoint.readContents(from: path, limits: limits)
-        for (parameter, tensor) in try plan(contents.tensors, for: parameters, file: path) { parameter.value = tensor }
+        let tensors: [String: Tensor]
+        if path.lowercased().hasSuffix(".npz") {
+            do { tensors = try NPZArchive.read(path: path, limits: limits).mapValues(\.tensor) } catch {
+                throw .unreadable(file: path, reason: error.description)
+            }
+        } else {
+            tensors = try Checkpoint.readContents(from: path, limits: limits).tensors
+        }
+        for (parameter, tensor) in try plan(tensors, for: parameters, file: path) { parameter.value = tensor }
     }
 }

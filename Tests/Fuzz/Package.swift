@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "FuzzCSV", targets: ["FuzzCSV"]),
         .executable(name: "FuzzIDX", targets: ["FuzzIDX"]),
         .executable(name: "FuzzSafetensors", targets: ["FuzzSafetensors"]),
+        .executable(name: "FuzzNumpy", targets: ["FuzzNumpy"]),
     ],
     dependencies: [.package(name: "GradFlow", path: "../..")],
     targets: [
@@ -23,5 +24,6 @@ let package = Package(
         .executableTarget(name: "FuzzCSV", dependencies: ["CFuzzerDriver", .product(name: "GradFlow", package: "GradFlow")]),
         .executableTarget(name: "FuzzIDX", dependencies: ["CFuzzerDriver", .product(name: "GradFlow", package: "GradFlow")]),
         .executableTarget(name: "FuzzSafetensors", dependencies: ["CFuzzerDriver", .product(name: "GradFlow", package: "GradFlow")]),
+        .executableTarget(name: "FuzzNumpy", dependencies: ["CFuzzerDriver", .product(name: "GradFlow", package: "GradFlow")]),
     ]
 )

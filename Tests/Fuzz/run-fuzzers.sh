@@ -20,7 +20,7 @@ jobs="${FUZZ_JOBS:-2}"
 scratch="${FUZZ_SCRATCH:-$root/.build-fuzz}"
 artifacts="${FUZZ_ARTIFACTS:-$root/.build-fuzz-artifacts}"
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(FuzzGraphFile FuzzCSV FuzzIDX FuzzSafetensors)
+[ ${#targets[@]} -eq 0 ] && targets=(FuzzGraphFile FuzzCSV FuzzIDX FuzzSafetensors FuzzNumpy)
 
 # The longest input tried, per target: a graph file or CSV of a few pages, a small IDX or checkpoint.
 max_len() {
@@ -29,11 +29,12 @@ max_len() {
         FuzzCSV) echo 4096 ;;
         FuzzIDX) echo 2048 ;;
         FuzzSafetensors) echo 4096 ;;
+        FuzzNumpy) echo 4096 ;;
     esac
 }
 corpus_name() {
     case "$1" in
-        FuzzGraphFile) echo graphfile ;; FuzzCSV) echo csv ;; FuzzIDX) echo idx ;; FuzzSafetensors) echo safetensors ;;
+        FuzzGraphFile) echo graphfile ;; FuzzCSV) echo csv ;; FuzzIDX) echo idx ;; FuzzSafetensors) echo safetensors ;; FuzzNumpy) echo numpy ;;
     esac
 }
 

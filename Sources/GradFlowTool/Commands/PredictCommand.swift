@@ -1,7 +1,7 @@
 import Foundation
 import GradFlow
 
-/// `gradflow predict FILE --weights W --input data.csv [--logits] [--precision N]`: predictions as CSV on
+/// `gradflow predict FILE --weights W --input data.csv|x.npy [--logits] [--precision N]`: predictions as CSV on
 /// standard output — for a classifier the class and its probabilities (softmax rows, or the sigmoid of
 /// a binary classifier's one logit), for regression the values; `--logits` prints the raw outputs.
 enum PredictCommand {
@@ -9,13 +9,15 @@ enum PredictCommand {
         let options = try CommandOptions(arguments, accepted: ["weights", "input", "seed", "precision"], flags: ["logits"], command: "predict")
         let path = try options.graphFile("predict")
         guard let weights = options.values["weights"], let input = options.values["input"] else {
-            throw CommandError.usage("'predict' needs --weights W.safetensors and --input data.csv")
+            throw CommandError.usage("'predict' needs --weights W.safetensors (or .npz) and --input data.csv (or x.npy)")
         }
         let precision = try options.integer("precision", minimum: 0)
         // The standardisation statistics come from the checkpoint (`train --save` stores them); only
         // a file without them, whose data is standardised, makes predict load the training data.
-        let stored: [String: String]
-        do { stored = try Checkpoint.readContents(from: weights).metadata } catch { throw CommandError.runtime("\(error)") }
+        var stored: [String: String] = [:]   // an .npz archive holds arrays only
+        if !weights.lowercased().hasSuffix(".npz") {
+            do { stored = try Checkpoint.readContents(from: weights).metadata } catch { throw CommandError.runtime("\(error)") }
+        }
         let seed = try options.integer("seed", minimum: 0).map { UInt64($0) }
         let file = try GraphFile.load(path: path, seed: seed)
         var needsData = false
@@ -42,7 +44,7 @@ enum PredictCommand {
         var predictions = Tensor.zeros([0])
         var (rows, header) = (0, true)
         let clock = ContinuousClock(), started = clock.now
-        try CSVReader.forEachChunk(path: input, excluding: targets, rows: chunkRows) { chunk, firstLine in
+        let predictChunk = { (chunk: Tensor) throws in
             let columns = chunk.rank == 2 ? chunk.shape[1] : 0
             guard columns == width else {
                 throw CommandError.runtime("\(input): each row has \(columns) feature column\(columns == 1 ? "" : "s"), but the graph's input "
@@ -56,6 +58,13 @@ enum PredictCommand {
             }
             print(csv(predictions, as: kind, precision: precision, header: header), terminator: "")
             (rows, header) = (rows + chunk.shape[0], false)
+        }
+        if input.lowercased().hasSuffix(".npy") {   // one array: [n, …] examples, flattened row-major
+            let array = try NPYFile.read(path: input)
+            guard let count = array.shape.first else { throw CommandError.runtime("\(input): a scalar is not a batch of examples") }
+            try predictChunk(try array.tensor.reshaped([count, count == 0 ? 0 : array.elements.count / count]))
+        } else {
+            try CSVReader.forEachChunk(path: input, excluding: targets, rows: chunkRows) { chunk, _ in try predictChunk(chunk) }
         }
         let elapsed = (clock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
