@@ -55,6 +55,8 @@ bench-compare:
 	@if $(BENCH_PYTHON) -c "import torch" 2>/dev/null; then \
 	    echo "reference: scripts/ref_infer_torch.py (PyTorch inference_mode)"; \
 	    $(BENCH_PYTHON) scripts/ref_infer_torch.py >> .build/reference.jsonl; \
+	    echo "reference: scripts/ref_eager_torch.py (PyTorch eager autograd)"; \
+	    $(BENCH_PYTHON) scripts/ref_eager_torch.py >> .build/reference.jsonl; \
 	fi
 	.build/release/GradFlowBench --write-csv --csv-file .build/bench-table.csv
 	@if $(BENCH_PYTHON) -c "import pandas, numpy, threadpoolctl" 2>/dev/null; then \

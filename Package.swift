@@ -32,8 +32,7 @@ let package = Package(
         .target(name: "GradFlowModels", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference", "GradFlowTraining", "GradFlowGraphFiles"]),
         .target(name: "GradFlowPictures", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowTraining"]),
         .target(name: "GradFlow", dependencies: ["GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
-                                                 "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"],
-                    exclude: ["Fixtures"]),   // numpy-written files the tests read by path
+                                                 "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"]),
         .executableTarget(name: "GradFlowTool", dependencies: ["GradFlow"]),
         // Counts heap allocations for the benchmark's allocations-per-step figure (bench only).
         .target(name: "CMallocCounter"),

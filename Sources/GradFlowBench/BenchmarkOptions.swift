@@ -1,10 +1,10 @@
 /// Command-line options of `GradFlowBench`.
 ///
-///     GradFlowBench [--json] [--filter gemm|mlp|cnn|csv|infer|all] [--threads 1,2] [--only SUBSTRING] [--quick]
+///     GradFlowBench [--json] [--filter gemm|mlp|cnn|csv|infer|eager|all] [--threads 1,2] [--only SUBSTRING] [--quick]
 ///                   [--reference FILE] [--csv-file PATH] [--write-csv]
 struct BenchmarkOptions {
     /// Which benchmark families run.
-    enum Filter: String { case gemm, mlp, cnn, csv, infer, all }
+    enum Filter: String { case gemm, mlp, cnn, csv, infer, eager, all }
 
     /// Print JSON lines (the schema of shared/bench/README.md) instead of a table.
     var json = false
@@ -43,7 +43,7 @@ struct BenchmarkOptions {
             case "--quick": quick = true
             case "--filter":
                 guard let value = rest.popFirst(), let parsed = Filter(rawValue: value) else {
-                    throw UsageError(description: "--filter expects gemm, mlp, cnn, csv, infer or all")
+                    throw UsageError(description: "--filter expects gemm, mlp, cnn, csv, infer, eager or all")
                 }
                 filter = parsed
             case "--only":
@@ -63,7 +63,7 @@ struct BenchmarkOptions {
                 }
                 threads = values
             case "-h", "--help":
-                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|cnn|csv|infer|all] [--threads 1,2] [--only SUBSTRING] [--quick] [--reference FILE] [--csv-file PATH] [--write-csv]")
+                throw UsageError(description: "usage: GradFlowBench [--json] [--filter gemm|mlp|cnn|csv|infer|eager|all] [--threads 1,2] [--only SUBSTRING] [--quick] [--reference FILE] [--csv-file PATH] [--write-csv]")
             default:
                 throw UsageError(description: "unknown argument '\(argument)'; try --help")
             }

@@ -41,6 +41,7 @@ private struct Target {
         Target(bench: "mlp_latency", shape: "784-128-64-10/b1", threads: 1, framework: "torch-inference", minimumRatio: 6.0),
         Target(bench: "mlp_infer", shape: "784-128-64-10/b64", threads: 1, framework: "torch-inference", minimumRatio: 1.5),
         Target(bench: "csv_load", shape: nil, threads: 1, framework: "numpy-loadtxt", minimumRatio: 5.0),
+        Target(bench: "eager_op", shape: "add/4", threads: 1, framework: "torch-eager", minimumRatio: 1.0),
     ] + ["lenet5/b64", "lenet5/b256"].map { Target(bench: "cnn_train", shape: $0, threads: nil, framework: "torch-autograd", minimumRatio: 2.0) }
       + ["cnn2/b64", "cnn2/b256"].map { Target(bench: "cnn_train", shape: $0, threads: nil, framework: "torch-autograd", minimumRatio: 1.3) }
 

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 // GradFlowBench: GradFlow's speed, in the units and shape names of shared/bench (run it in release:
-// `swift run -c release GradFlowBench [--json] [--filter gemm|mlp|cnn|csv|infer|all] [--reference FILE]`).
+// `swift run -c release GradFlowBench [--json] [--filter gemm|mlp|cnn|csv|infer|eager|all] [--reference FILE]`).
 do {
     let options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
     // Read the reference first, so that a bad path fails before minutes of measuring.
@@ -22,6 +22,7 @@ do {
     if options.filter == .mlp || options.filter == .all { results += runMLPBenchmarks(options: options) }
     if options.filter == .cnn || options.filter == .all { results += runCNNBenchmarks(options: options) }
     if options.filter == .infer || options.filter == .all { results += runInferenceBenchmarks(options: options) }
+    if options.filter == .eager || options.filter == .all { results += runEagerBenchmarks(options: options) }
     if let reference { printReferenceComparison(results: results, reference: reference) }
 } catch {
     print("GradFlowBench: \(error)")
