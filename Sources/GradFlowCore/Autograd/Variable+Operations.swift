@@ -73,6 +73,10 @@ extension Variable {
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) throws(AutogradError) -> Variable {
         try Variable.record("mean", [self]) { Mean($0[0], axes: axes, keepDims: keepDims) }
     }
+    /// The product over `axes` (nil: all).
+    public func prod(axes: [Int]? = nil, keepDims: Bool = false) throws(AutogradError) -> Variable {
+        try Variable.record("prod", [self]) { Product($0[0], axes: axes, keepDims: keepDims) }
+    }
     /// The maximum over `axes` (nil: all).
     public func max(axes: [Int]? = nil, keepDims: Bool = false) throws(AutogradError) -> Variable {
         try Variable.record("max", [self]) { Max($0[0], axes: axes, keepDims: keepDims) }
@@ -112,6 +116,80 @@ extension Variable {
     public func reshaped(_ shape: [Int]) throws(AutogradError) -> Variable {
         try Variable.record("reshape", [self]) { Reshape($0[0], shape: shape) }
     }
+    /// Without the size-1 axis `axis` (nil: without every size-1 axis), numpy's `squeeze`.
+    public func squeezed(axis: Int? = nil) throws(AutogradError) -> Variable {
+        var shape = self.shape
+        if let axis {
+            let a = axis < 0 ? axis + shape.count : axis
+            guard a >= 0, a < shape.count, shape[a] == 1 else {
+                throw .shapeMismatch(operation: "squeeze", shapes: [self.shape], detail: "axis \(axis) is not an axis of size 1")
+            }
+            shape.remove(at: a)
+        } else {
+            shape.removeAll { $0 == 1 }
+        }
+        return try reshaped(shape)
+    }
+    /// With a size-1 axis inserted at `axis` (numpy's `expand_dims`, PyTorch's `unsqueeze`).
+    public func unsqueezed(axis: Int) throws(AutogradError) -> Variable {
+        var shape = self.shape
+        let a = axis < 0 ? axis + shape.count + 1 : axis
+        guard a >= 0, a <= shape.count else { throw .shapeMismatch(operation: "unsqueeze", shapes: [self.shape], detail: "axis \(axis) is out of range") }
+        shape.insert(1, at: a)
+        return try reshaped(shape)
+    }
+    /// Repeated along broadcast axes to `shape` (numpy's `broadcast_to`, PyTorch's `expand`; −1 keeps a size).
+    public func broadcast(to shape: [Int]) throws(AutogradError) -> Variable {
+        try Variable.record("broadcast_to", [self]) { BroadcastTo($0[0], shape: shape) }
+    }
+    /// Entries `start, start + step, …` below `end` along `axis` (numpy's `x[start:end:step]`).
+    public func slice(axis: Int = 0, start: Int = 0, end: Int? = nil, step: Int = 1) throws(AutogradError) -> Variable {
+        try Variable.record("slice", [self]) { try Slice($0[0], axis: axis, start: start, end: end, step: step) }
+    }
+    /// The entries at `indices` along `axis` (numpy's `take`); the gradient scatter-adds.
+    public func take(_ indices: [Int], axis: Int = 0) throws(AutogradError) -> Variable {
+        try Variable.record("take", [self]) { Take($0[0], indices: indices, axis: axis) }
+    }
+    /// The entries along `axis` at the positions held by the vector `index` (PyTorch's `index_select`).
+    public func gather(_ index: Variable, axis: Int = 0) throws(AutogradError) -> Variable {
+        try Variable.record("gather", [self, index]) { Gather($0[0], index: $0[1], axis: axis) }
+    }
+    /// `count` equal parts along `axis` (numpy's `split`), each a slice of this variable.
+    public func split(_ count: Int, axis: Int = 0) throws(AutogradError) -> [Variable] {
+        let a = axis < 0 ? axis + shape.count : axis
+        guard count >= 1, a >= 0, a < shape.count, shape[a] % count == 0 else {
+            throw .shapeMismatch(operation: "split", shapes: [shape], detail: "axis \(axis) does not split into \(count) equal parts")
+        }
+        let part = shape[a] / count
+        var parts: [Variable] = []
+        for index in 0..<count { parts.append(try slice(axis: a, start: index * part, end: (index + 1) * part)) }
+        return parts
+    }
+    /// Elementwise `max(self, other)` (numpy's `maximum`).
+    public func maximum(_ other: Variable) throws(AutogradError) -> Variable { try Variable.record("maximum", [self, other]) { Extreme($0[0], $0[1]) } }
+    /// Elementwise `min(self, other)` (numpy's `minimum`).
+    public func minimum(_ other: Variable) throws(AutogradError) -> Variable {
+        try Variable.record("minimum", [self, other]) { Extreme($0[0], $0[1], takesLarger: false) }
+    }
+    /// 1 where `self <relation> other`, else 0 (no gradient).
+    public func compared(_ relation: Compare.Relation, _ other: Variable) throws(AutogradError) -> Variable {
+        try Variable.record("compare", [self, other]) { Compare($0[0], $0[1], relation) }
+    }
+}
+
+/// `variables` joined along `axis` (numpy's `concatenate`).
+public func concatenate(_ variables: [Variable], axis: Int = 0) throws(AutogradError) -> Variable {
+    try Variable.record("concat", variables) { Concatenate($0, axis: axis) }
+}
+
+/// `variables` of one shape stacked along a new `axis` (numpy's `stack`).
+public func stack(_ variables: [Variable], axis: Int = 0) throws(AutogradError) -> Variable {
+    try Variable.record("stack", variables) { Concatenate($0, axis: axis, stacks: true) }
+}
+
+/// `a` where `condition` is non-zero, else `b` (numpy's `where`, broadcasting).
+public func `where`(_ condition: Variable, _ a: Variable, _ b: Variable) throws(AutogradError) -> Variable {
+    try Variable.record("where", [condition, a, b]) { Where($0[0], $0[1], $0[2]) }
 }
 
 /// `a · b` for matrices `[m, k] · [k, n]` (numpy's `dot`, PyTorch's `matmul`).

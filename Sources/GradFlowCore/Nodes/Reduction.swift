@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// The shared shape of reductions over axes (`sum`, `mean`, `max`, `min`, `var`, `std`,
+/// The shared shape of reductions over axes (`sum`, `mean`, `prod`, `max`, `min`, `var`, `std`,
 /// `logsumexp`, `argmax`, `argmin`), numpy's `axis` and `keepdims`: `axes` nil reduces every axis
 /// (a scalar, `[]`); negative axes count from the end; `keepDims` leaves each reduced axis as 1.
 ///
@@ -124,6 +124,47 @@ public final class Mean: Reduction, GraphOperation {
         guard x.needsGradient else { return }
         let n = Float(groupSize)
         gradient.withReadPointer { dy in x.gradient.withWritePointer { dx in forEachElement { i, o in dx[i] += dy[o] / n } } }
+    }
+}
+
+/// The product over axes (numpy's `prod`). Gradient: the product of the group's other elements
+/// (computed from the count of zeros, so a zero element gets the product of the rest).
+public final class Product: Reduction, GraphOperation {
+    private var nonZeroProducts: [Float] = [], zeroCounts: [Int] = []
+    /// Creates the product of `x` over `axes` (nil: all).
+    public override init(_ x: Node, axes: [Int]? = nil, keepDims: Bool = false, name: String? = nil) { super.init(x, axes: axes, keepDims: keepDims, name: name) }
+    /// `prod(x, axis: 1)` in graph files.
+    public static let operationDescription = OperationDescription(
+        name: "prod", operands: ["x"], attributes: Reduction.commonAttributes, category: .elementwise, summary: "Π over axes"
+    ) { operands, attributes, name in let (axes, keep) = try Reduction.settings(attributes); return Product(operands[0], axes: axes, keepDims: keep, name: name) }
+
+    public override func planScratchBuffers() {
+        super.planScratchBuffers()
+        (nonZeroProducts, zeroCounts) = ([Float](repeating: 1, count: value.count), [Int](repeating: 0, count: value.count))
+    }
+
+    public override func forward() throws {
+        let count = value.count
+        inboundNodes[0].value.withReadPointer { x in value.withWritePointer { y in
+            nonZeroProducts.withUnsafeMutableBufferPointer { p in zeroCounts.withUnsafeMutableBufferPointer { z in
+                for o in 0..<count { (p[o], z[o]) = (1, 0) }
+                forEachElement { i, o in if x[i] == 0 { z[o] += 1 } else { p[o] *= x[i] } }
+                for o in 0..<count { y[o] = z[o] == 0 ? p[o] : 0 }
+            } }
+        } }
+    }
+
+    public override func backward() {
+        let x = inboundNodes[0]
+        guard x.needsGradient else { return }
+        x.value.withReadPointer { xs in gradient.withReadPointer { dy in x.gradient.withWritePointer { dx in
+            nonZeroProducts.withUnsafeBufferPointer { p in zeroCounts.withUnsafeBufferPointer { z in
+                forEachElement { i, o in
+                    let others: Float = z[o] == 0 ? p[o] / xs[i] : (z[o] == 1 && xs[i] == 0 ? p[o] : 0)
+                    dx[i] += dy[o] * others
+                }
+            } }
+        } } }
     }
 }
 
@@ -368,6 +409,7 @@ public final class Variance: Reduction, GraphOperation {
 @used @section("__DATA,gradflow_ops") private let registerArg: OperationRegistration = { OperationRegistry.entry(for: ArgExtremum.self) }
 @used @section("__DATA,gradflow_ops") private let registerLSE: OperationRegistration = { OperationRegistry.entry(for: LogSumExp.self) }
 @used @section("__DATA,gradflow_ops") private let registerVar: OperationRegistration = { OperationRegistry.entry(for: Variance.self) }
+@used @section("__DATA,gradflow_ops") private let registerProd: OperationRegistration = { OperationRegistry.entry(for: Product.self) }
 #else
 @used @section("gradflow_ops") private let registerSum: OperationRegistration = { OperationRegistry.entry(for: Sum.self) }
 @used @section("gradflow_ops") private let registerMean: OperationRegistration = { OperationRegistry.entry(for: Mean.self) }
@@ -376,4 +418,5 @@ public final class Variance: Reduction, GraphOperation {
 @used @section("gradflow_ops") private let registerArg: OperationRegistration = { OperationRegistry.entry(for: ArgExtremum.self) }
 @used @section("gradflow_ops") private let registerLSE: OperationRegistration = { OperationRegistry.entry(for: LogSumExp.self) }
 @used @section("gradflow_ops") private let registerVar: OperationRegistration = { OperationRegistry.entry(for: Variance.self) }
+@used @section("gradflow_ops") private let registerProd: OperationRegistration = { OperationRegistry.entry(for: Product.self) }
 #endif

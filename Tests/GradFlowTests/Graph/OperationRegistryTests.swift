@@ -34,7 +34,8 @@ final class OperationRegistryTests: XCTestCase {
                                     "l2_penalty", "mse", "softmax_ce", "binary_cross_entropy",
                                     "conv2d", "max_pool2d", "avg_pool2d", "global_avg_pool2d", "flatten", "batch_norm",
                                     "subtract", "divide", "exp", "log", "sqrt", "abs", "pow", "clamp", "sum", "mean", "max", "min",
-                                    "argmax", "logsumexp", "var", "transpose", "reshape"])
+                                    "argmax", "logsumexp", "var", "transpose", "reshape", "prod", "take", "slice", "gather",
+                                    "concat", "broadcast_to", "maximum", "compare", "where"])
         XCTAssertEqual(names.count, Set(names).count, "an operation is registered twice")
         XCTAssertTrue(OperationRegistry.operation(named: "bce") == BinaryCrossEntropy.self)
         XCTAssertTrue(OperationRegistry.operation(named: "l2") == L2Penalty.self)
@@ -46,7 +47,9 @@ final class OperationRegistryTests: XCTestCase {
             let description = type.operationDescription
             let operands = (0..<description.operands.count).map { Input("x\($0)", shape: [2, 2]) }
             var attributes = OperationAttributes(operation: description.name)
-            for attribute in description.attributes { attributes[attribute.name] = attribute.defaultValue ?? .number(2) }
+            for attribute in description.attributes {   // a required attribute gets 2, or its first word when it takes no numbers
+                attributes[attribute.name] = attribute.defaultValue ?? (attribute.takesNumbers ? .number(2) : .word(attribute.words[0]))
+            }
             let node = try type.make(operands, attributes, name: "n")
             XCTAssertEqual(node.kind, description.name)
             // What the node reports makes an equal node (defaults may be resolved: a pool's stride 0 is its kernel).

@@ -59,6 +59,42 @@ final class TensorOperationGradientTests: XCTestCase {
         try assertGradientMatchesNumerical(values: [awayFromZero([2, 3, 4])]) { p in Reshape(p[0], shape: [4, -1]) }
     }
 
+    func testIndexingJoiningAndBroadcasting() throws {
+        try assertGradientMatchesNumerical(values: [awayFromZero([2, 3, 4])]) { p in Take(p[0], indices: [2, 0, 2, -1], axis: 1) }   // repeats sum
+        try assertGradientMatchesNumerical(values: [awayFromZero([3, 7])]) { p in try! Slice(p[0], axis: 1, start: 1, end: -1, step: 2) }
+        let index = Input("index", shape: [5])
+        try assertGradientMatchesNumerical(values: [awayFromZero([4, 3])], feeds: [index: Tensor([3, 0, 3, 1, 3])]) { p in Gather(p[0], index: index) }
+        try assertGradientMatchesNumerical(values: [awayFromZero([2, 3]), awayFromZero([2, 1]), awayFromZero([2, 2])]) { p in Concatenate(p, axis: 1) }
+        try assertGradientMatchesNumerical(values: [awayFromZero([2, 3]), awayFromZero([2, 3])]) { p in Concatenate(p, axis: -1, stacks: true) }
+        try assertGradientMatchesNumerical(values: [awayFromZero([3, 1])]) { p in BroadcastTo(p[0], shape: [2, 3, 4]) }
+        // max/min: operands at least 0.2 apart everywhere, so no step crosses a tie.
+        let a = awayFromZero([3, 4]), b = a.map { $0 + ($0 > 0 ? -0.5 : 0.5) }
+        try assertGradientMatchesNumerical(values: [a, b]) { p in Extreme(p[0], p[1]) }
+        try assertGradientMatchesNumerical(values: [a, try b.take([0], axis: 1)]) { p in Extreme(p[0], p[1], takesLarger: false) }
+        let condition = Input("cond", shape: [3, 1])
+        try assertGradientMatchesNumerical(values: [awayFromZero([3, 4]), awayFromZero([4])], feeds: [condition: try Tensor([[1], [0], [2]])]) { p in
+            Where(condition, p[0], p[1])
+        }
+        try assertGradientMatchesNumerical(values: [awayFromZero([2, 3, 4])]) { p in Product(p[0], axes: [2]) }
+        var withZero = awayFromZero([2, 4])
+        withZero.scalars[1] = 0   // one zero in the first row: its gradient is the product of the others
+        try assertGradientMatchesNumerical(values: [withZero]) { p in Product(p[0], axes: [1]) }
+    }
+
+    func testGatherAndCompare_errorsAndNoGradient() throws {
+        let x = Parameter("x", .ones([3, 2])), index = Input("i", shape: [2])
+        let graph = try Graph(loss: Sum(Gather(x, index: index)))
+        XCTAssertThrowsError(try graph.forwardAndBackward(feed: [index: Tensor([0, 3])])) { error in
+            XCTAssertTrue("\(error)".contains("index 1 is 3.0, not a whole number in 0..<3"), "\(error)")
+        }
+        let y = Parameter("y", Tensor([1, 2, 3]))
+        let mask = Compare(y, Input("t", shape: []), .greaterEqual)
+        let masked = try Graph(loss: Sum(Multiply(mask, y)))
+        _ = try masked.forwardAndBackward(feed: [masked.inputs[0]: Tensor(2)])
+        XCTAssertEqual(mask.value, Tensor([0, 1, 1]))
+        XCTAssertEqual(y.gradient, Tensor([0, 1, 1]), "the mask passes no gradient of its own")
+    }
+
     func testArgmax_passesNoGradient_andShapesAreChecked() throws {
         let x = Parameter("x", awayFromZero([3, 4]))
         let arg = ArgExtremum(x, axis: 1, keepDims: true)
