@@ -32,7 +32,7 @@ extension Tensor: CustomStringConvertible {
     private static func format(_ value: Float) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value == value.rounded() && abs(value) < 1e16 { return "\(Int64(value))." }
+        if value == value.rounded() && Swift.abs(value) < 1e16 { return "\(Int64(value))." }
         return "\(value)"
     }
 }

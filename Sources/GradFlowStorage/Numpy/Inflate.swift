@@ -17,7 +17,7 @@ struct Inflate {
     /// - Throws: `Failure` for a malformed or truncated stream, or more output than `limit`.
     static func decompress(_ input: UnsafeRawBufferPointer, limit: Int) throws(Failure) -> [UInt8] {
         var decoder = Inflate(input: input, limit: limit)
-        decoder.output.reserveCapacity(limit)
+        decoder.output.reserveCapacity(Swift.min(limit, (1 << 20) + input.count * 8))   // a declared size is a bound, not a promise
         try decoder.run()
         return decoder.output
     }

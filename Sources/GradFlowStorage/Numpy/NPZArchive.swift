@@ -95,12 +95,17 @@ public enum NPZArchive {
     }
 
     /// Writes `arrays` as an archive of stored members `<name>.npy` (what `np.savez` writes), atomically.
-    /// - Throws: `NumpyError.unwritable`.
+    /// - Throws: `NumpyError.unwritable`, also for more than 65 535 arrays or an archive of 4 GiB or
+    ///   more (which would need ZIP64).
     public static func write(_ arrays: [String: NumpyArray], to path: String) throws(NumpyError) {
+        let bytes = arrays.values.reduce(0) { $0 + $1.elements.count * 8 + 256 }
+        guard arrays.count <= 65_535, bytes < Int(UInt32.max) else {
+            throw .unwritable(file: path, reason: "\(arrays.count) arrays of up to \(bytes) bytes need ZIP64, which is not supported; write fewer or smaller arrays")
+        }
         do { try AtomicFile.write(encode(arrays), to: path) } catch { throw .unwritable(file: path, reason: error.reason) }
     }
 
-    /// The archive bytes of `arrays`, members in name order.
+    /// The archive bytes of `arrays`, members in name order (at most 65 535 arrays under 4 GiB in all: see `write`).
     public static func encode(_ arrays: [String: NumpyArray]) -> [UInt8] {
         var bytes: [UInt8] = [], directory: [UInt8] = []
         func u16(_ v: Int, into out: inout [UInt8]) { out += [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }

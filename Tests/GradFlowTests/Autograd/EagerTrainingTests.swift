@@ -6,16 +6,7 @@ import GradFlow
 /// the eager, traced (`TracedFunction`) and hand-built (`Graph` of the same nodes) runs give `==`
 /// weights. Skipped when MNIST is not in `$GRADFLOW_MNIST` or `../shared/datasets/mnist`.
 final class EagerTrainingTests: XCTestCase {
-    private func mnist() throws -> (train: Dataset, test: Dataset) {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let fallback = root.deletingLastPathComponent().appendingPathComponent("shared/datasets/mnist").path
-        let directory = ProcessInfo.processInfo.environment[MNIST.environmentVariable] ?? fallback
-        guard FileManager.default.fileExists(atPath: directory + "/" + MNIST.fileNames.trainImages) else {
-            throw XCTSkip("MNIST not found in \(directory); set \(MNIST.environmentVariable) to run this test")
-        }
-        return try MNIST.load(directory: directory)
-    }
+    private func mnist() throws -> (train: Dataset, test: Dataset) { try MNIST.load(directory: try OutsideResources.mnistDirectory()) }
 
     /// The seed's model: `nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))`.
     private struct Model {

@@ -129,13 +129,8 @@ final class NumpyFileTests: XCTestCase {
     }
 
     func testNumpyReadsGradFlowsFiles() throws {
-        let venv = URL(fileURLWithPath: Self.folder).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".venv-bench/bin/python").path
-        let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
+        let python = try OutsideResources.python(importing: "numpy")
         let root = URL(fileURLWithPath: Self.folder)
-        guard (try? ReadmeCodeTests.run(python, ["-c", "import numpy"], in: root))?.status == 0 else {
-            throw XCTSkip("no Python with numpy")
-        }
         let folder = NSTemporaryDirectory() + "gradflow-npy-py-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

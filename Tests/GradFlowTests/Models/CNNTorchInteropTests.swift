@@ -11,11 +11,7 @@ final class CNNTorchInteropTests: TemporaryFolderTestCase {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     func testLeNetCheckpoint_predictsTheSameInPyTorch() throws {
-        let venv = Self.root.deletingLastPathComponent().appendingPathComponent(".venv-bench/bin/python").path
-        let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
-        guard (try? ReadmeCodeTests.run(python, ["-c", "import torch, numpy"], in: Self.root))?.status == 0 else {
-            throw XCTSkip("no Python with torch and numpy (set up ../.venv-bench as README's Performance section says)")
-        }
+        let python = try OutsideResources.python(importing: "torch, numpy")
         let model = Sequential(seed: 4, inputShape: [1, 28, 28]) {
             Convolution2D(6, kernelSize: (5, 5), padding: .explicit(rows: 2, columns: 2), activation: .relu)
             MaxPooling2D((2, 2))
@@ -39,11 +35,7 @@ final class CNNTorchInteropTests: TemporaryFolderTestCase {
     }
 
     func testBatchNormCheckpoint_predictsTheSameInPyTorchEvaluationMode() throws {
-        let venv = Self.root.deletingLastPathComponent().appendingPathComponent(".venv-bench/bin/python").path
-        let python = FileManager.default.isExecutableFile(atPath: venv) ? venv : "/usr/bin/python3"
-        guard (try? ReadmeCodeTests.run(python, ["-c", "import torch, numpy"], in: Self.root))?.status == 0 else {
-            throw XCTSkip("no Python with torch and numpy (set up ../.venv-bench as README's Performance section says)")
-        }
+        let python = try OutsideResources.python(importing: "torch, numpy")
         let model = Sequential(seed: 4, inputShape: [1, 28, 28]) {
             Convolution2D(6, kernelSize: (5, 5), padding: .explicit(rows: 2, columns: 2)); BatchNormalization(); ActivationLayer(.relu)
             MaxPooling2D((2, 2))

@@ -6,14 +6,7 @@ import GradFlow
 /// files are not in `$GRADFLOW_MNIST` or `../shared/datasets/mnist` (from the repository root).
 final class SequentialMNISTTests: XCTestCase {
     func testFit_mnistMLP_reaches98PercentOnTheTestSet() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let fallback = root.deletingLastPathComponent().appendingPathComponent("shared/datasets/mnist").path
-        let directory = ProcessInfo.processInfo.environment[MNIST.environmentVariable] ?? fallback
-        guard FileManager.default.fileExists(atPath: directory + "/" + MNIST.fileNames.trainImages) else {
-            throw XCTSkip("MNIST not found in \(directory); set \(MNIST.environmentVariable) to run this test")
-        }
-        let (train, test) = try MNIST.load(directory: directory)
+        let (train, test) = try MNIST.load(directory: try OutsideResources.mnistDirectory())
 
         let model = Sequential(seed: 1) {
             Dense(128, activation: .relu)

@@ -77,4 +77,29 @@ final class TensorOperationValueTests: XCTestCase {
             }
         }
     }
+
+    func testTensorFunctions_areTheNodesOnConstants() throws {
+        let t = try Tensor([[1, -2], [3, 4]])
+        XCTAssertEqual(try t.abs().prod(axes: [1]), Tensor([2, 12]))
+        XCTAssertEqual(try Tensor.where(t.compared(.greater, Tensor(0)), t, Tensor(0)), try Tensor([[1, 0], [3, 4]]))
+        XCTAssertEqual(try t.pow(2).sqrt(), try t.abs())
+        XCTAssertEqual(try t.clamped(min: 0, max: 3), try Tensor([[1, 0], [3, 3]]))
+        XCTAssertEqual(try t.maximum(Tensor([2, 0])), try Tensor([[2, 0], [3, 4]]))
+        XCTAssertEqual(try t.minimum(Tensor([2, 0])), try Tensor([[1, -2], [2, 0]]))
+        XCTAssertEqual(try t.min(axes: [0]), Tensor([1, -2]))
+        XCTAssertEqual(try t.argmin(axis: 1), Tensor([1, 0]))
+        XCTAssertEqual(try t.variance(axes: [0]), Tensor([1, 9]))
+        XCTAssertEqual(try t.standardDeviation(axes: [1], ddof: 1).scalars[0], 3 / Float(2).squareRoot(), accuracy: 1e-6)
+        XCTAssertEqual(try t.logSumExp().scalars[0], Float(log(exp(1.0) + exp(-2.0) + exp(3.0) + exp(4.0))), accuracy: 1e-5)
+        XCTAssertEqual(try t.transposed([1, 0]), try t.transposed())
+        XCTAssertEqual(try Tensor([1, 2]).broadcast(to: [2, 2]), try Tensor([[1, 2], [1, 2]]))
+        XCTAssertEqual(try t.unsqueezed(axis: 0).shape, [1, 2, 2])
+        XCTAssertEqual(try t.unsqueezed(axis: 0).squeezed().shape, [2, 2])
+        XCTAssertEqual(try t.split(2, axis: 1).map(\.scalars), [[1, 3], [-2, 4]])
+        XCTAssertThrowsError(try t.maximum(Tensor([1, 2, 3]))) { error in
+            guard case let .shapeMismatch(operation, shapes, _)? = error as? AutogradError else { return XCTFail("\(error)") }
+            XCTAssertEqual(operation, "maximum")
+            XCTAssertEqual(shapes, [[2, 2], [3]])
+        }
+    }
 }
