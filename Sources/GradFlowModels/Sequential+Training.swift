@@ -48,6 +48,10 @@ extension Sequential {
     ///   - guards: the NaN/infinity and divergence checks after each step (`.off` to skip them).
     ///   - clipping: gradient clipping before each optimizer step.
     ///   - interruption: asked after each step whether to stop (`InterruptFlag.installSIGINTHandler()`).
+    ///   - dataParallel: train across processes (`DataParallel(communicator: MPICommunicator.world())`
+    ///     under `mpirun`); every process calls `fit` with the same data and settings, and the
+    ///     weights do not depend on the number of processes. Rank 0 alone should print (`verbose`)
+    ///     and save.
     /// - Returns: the per-epoch loss, validation loss and metric, and times.
     /// - Throws: `ModelError` (`.notCompiled`, `.dataShapeMismatch`, `.invalidArgument`, a layer's
     ///   shape error), `TrainerError` (`.invalidEpochs`, the guards' errors, `.interrupted`),
@@ -58,7 +62,7 @@ extension Sequential {
                     shuffle: Bool = true, seed: UInt64 = 0, verbose: Bool = true,
                     schedule: (any LearningRateSchedule)? = nil, callbacks: [any TrainingCallback] = [],
                     guards: NumericGuards = .default, clipping: GradientClipping? = nil,
-                    interruption: (any TrainingInterruption)? = nil) throws -> History {
+                    interruption: (any TrainingInterruption)? = nil, dataParallel: DataParallel? = nil) throws -> History {
         guard validationSplit >= 0, validationSplit < 1 else {
             throw ModelError.invalidArgument(name: "validationSplit", value: "\(validationSplit)", expected: "a fraction in [0, 1)")
         }
@@ -72,7 +76,7 @@ extension Sequential {
         }
         trainer.log = verbose ? .standardOutput : .silent
         trainer.callbacks = (schedule.map { [LearningRateScheduler($0)] } ?? []) + callbacks
-        (trainer.guards, trainer.clipping, trainer.interruption) = (guards, clipping, interruption)
+        (trainer.guards, trainer.clipping, trainer.interruption, trainer.dataParallel) = (guards, clipping, interruption, dataParallel)
         return try trainer.fit(train, epochs: epochs, batchSize: batchSize, shuffleSeed: seed, shuffle: shuffle,
                                validation: held, metric: held == nil ? nil : configuration?.metrics.first)
     }

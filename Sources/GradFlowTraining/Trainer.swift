@@ -54,6 +54,8 @@ public final class Trainer {
     public var guards: NumericGuards
     /// Asked after every step whether to stop (e.g. `InterruptFlag.installSIGINTHandler()`); nil: never.
     public var interruption: (any TrainingInterruption)?
+    /// Data-parallel training across processes (`DataParallel` over MPI); nil: this process alone.
+    public var dataParallel: DataParallel?
     /// Where the current or last `fit` is (epochs, steps, shuffle generator, running loss).
     public internal(set) var progress = TrainingProgress(examples: 0, batchSize: 1, shuffle: true, dropLast: false, shuffleSeed: 0)
     /// The history of the current or last `fit`, up to the last finished epoch.
@@ -134,6 +136,7 @@ public final class Trainer {
             ? NumericGuard(graph: graph, keepsSnapshot: guards.rollsBackOverflowingUpdates) : nil
         let clock = ContinuousClock()
         stopRequested = false
+        try dataParallel?.broadcastParameters(graph.parameters)
         defer { graph.isTraining = false }   // steps train; whatever comes after fit evaluates
         while progress.completedEpochs < epochs, !stopRequested {
             let epoch = progress.completedEpochs + 1
@@ -169,9 +172,14 @@ public final class Trainer {
         defer { if let bar { log.clearProgress(width: bar.line(step: 0, loss: 0).count + 8) } }
         while progress.batchesInEpoch < batches.count {
             let batch = batches[progress.batchesInEpoch]
-            refill(features, rows: batch, from: train.features)
-            refill(labels, rows: batch, from: train.labels)
-            let loss = try graph.forwardAndBackward()
+            let loss: Float
+            if let dataParallel {
+                loss = try dataParallel.gradients(self, rows: batch, of: train, step: progress.step)
+            } else {
+                refill(features, rows: batch, from: train.features)
+                refill(labels, rows: batch, from: train.labels)
+                loss = try graph.forwardAndBackward()
+            }
             let smoother = try checkStep(loss: loss, epoch: epoch, checks: checks)
             if guards.rollsBackOverflowingUpdates { checks?.saveParameters() }
             clipping?.apply(to: graph.trainables)
@@ -190,7 +198,9 @@ public final class Trainer {
             if let bar, bar.shouldRedraw(at: done) {
                 log.drawProgress(bar.line(step: done, loss: Float(progress.epochLossSum / Double(done))))
             }
-            if let interruption, interruption.isInterruptionRequested {
+            var stopHere = interruption?.isInterruptionRequested ?? false
+            if let dataParallel { stopHere = try dataParallel.anyRank(stopHere) }   // every rank stops after the same step
+            if stopHere {
                 throw TrainerError.interrupted(step: progress.step, epoch: epoch, batch: done, batches: batches.count)
             }
         }

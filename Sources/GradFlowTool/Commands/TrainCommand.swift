@@ -2,7 +2,10 @@ import Foundation
 import GradFlow
 
 /// `gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT] [--save-every N]
-/// [--resume CKPT | --init WEIGHTS] [--no-guards] [--plot loss.svg]`.
+/// [--resume CKPT | --init WEIGHTS] [--no-guards] [--plot loss.svg] [--distributed mpi [--blocks 4]]`.
+///
+/// `--distributed mpi` (under `mpirun -n N`) trains data-parallel with `DataParallel`: the weights
+/// are the same for N = 1, 2, 4 (any divisor of `--blocks`); rank 0 alone prints and writes files.
 ///
 /// `--save` writes a training checkpoint (weights, optimizer state, generators, progress; see
 /// `TrainingCheckpoint`) at the end, every `--save-every` epochs, when a numeric guard stops the
@@ -14,7 +17,8 @@ import GradFlow
 /// starts a new run from the parameters of a weights file or checkpoint, matched by name.
 enum TrainCommand {
     static func run(_ arguments: [String]) throws {
-        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "save-every", "resume", "init", "plot", "log-every"],
+        let options = try CommandOptions(arguments, accepted: ["epochs", "batch", "seed", "save", "save-every", "resume", "init", "plot", "log-every",
+                                                                    "distributed", "blocks"],
                                          flags: ["no-guards", "quiet"], command: "train")
         let logEvery = try options.integer("log-every")
         let quiet = options.flags.contains("quiet")
@@ -28,8 +32,16 @@ enum TrainCommand {
         }
         var seed = try options.integer("seed", minimum: 0).map { UInt64($0) }
         let resumed = try options.values["resume"].map { try readCheckpoint($0, seed: &seed) }
-        let session = try GraphSession(path: path, seed: seed, log: .standardOutput)
+        let world = try distributedWorld(options)
+        let leader = (world?.rank ?? 0) == 0
+        let say = LeaderOutput(prints: leader)   // rank 0 alone prints and writes files
+        let session = try GraphSession(path: path, seed: seed, log: leader ? .standardOutput : .silent)
         let trainer = session.trainer
+        if let world {
+            do { trainer.dataParallel = try DataParallel(communicator: world, blocks: try options.integer("blocks", minimum: 1) ?? 4) } catch {
+                throw CommandError.runtime("\(error)")
+            }
+        }
         trainer.guards = options.flags.contains("no-guards") ? .off : .default
         let spec = session.file.training
         let optimizerText = "\(spec.optimizer) \(describe(spec.hyperparameters))"
@@ -49,27 +61,28 @@ enum TrainCommand {
         if let initial = options.values["init"] {
             do { try trainer.loadParameters(from: initial) } catch { throw CommandError.runtime("\(error)") }
         }
-        print("\(path): \(session.data.train.count) training / \(session.data.test.count) held-out examples, "
+        say("\(path): \(session.data.train.count) training / \(session.data.test.count) held-out examples, "
               + "\(optimizerText), \(epochs) epochs, batch \(batch), seed \(session.seed)")
         if let resumed, let resume = options.values["resume"] {
-            print("resuming from \(resume): \(resumed.progress.completedEpochs) epochs and \(resumed.progress.step) steps done, "
+            say("resuming from \(resume): \(resumed.progress.completedEpochs) epochs and \(resumed.progress.step) steps done, "
                   + "learning rate \(resumed.learningRate) (the checkpoint's, after any schedule)")
         }
-        if let initial = options.values["init"] { print("starting from the weights in \(initial) (\(session.file.parameters.count) parameters)") }
+        if let initial = options.values["init"] { say("starting from the weights in \(initial) (\(session.file.parameters.count) parameters)") }
         let checkpointPath = save ?? defaultCheckpointPath(for: path)
         let metadata = ["gradflow.graph": path, "gradflow.seed": String(session.seed), "gradflow.epochs": String(epochs),
-                        "gradflow.optimizer": optimizerText].merging(session.scalerMetadata) { first, _ in first }
+                        "gradflow.optimizer": optimizerText, "gradflow.world_size": String(world?.size ?? 1)]
+            .merging(session.scalerMetadata) { first, _ in first }
         // A checkpoint is written only by a run that completed at least one training step of its own:
         // a run that fails earlier leaves any existing file exactly as it was.
         let stepsAtStart = trainer.progress.step
         let trained = { [unowned trainer] in trainer.progress.step > stepsAtStart }
         // Epoch lines: every epoch (the default), every N-th and the last (`--log-every N`), or none (`--quiet`).
-        if quiet || logEvery != nil { trainer.log = .silent }
+        if quiet || logEvery != nil || !leader { trainer.log = .silent }
         trainer.epochEnded = { [unowned trainer] epoch, history in
-            if let logEvery, epoch % logEvery == 0 || epoch == epochs { print(history.summary(epoch: epoch, of: epochs)) }
-            guard let save, let saveEvery, epoch % saveEvery == 0, epoch < epochs else { return }
+            if let logEvery, epoch % logEvery == 0 || epoch == epochs { say(history.summary(epoch: epoch, of: epochs)) }
+            guard leader, let save, let saveEvery, epoch % saveEvery == 0, epoch < epochs else { return }
             try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
-            print("saved a checkpoint after epoch \(epoch) to \(save)")
+            say("saved a checkpoint after epoch \(epoch) to \(save)")
         }
         trainer.interruption = InterruptFlag.installSIGINTHandler()
         defer { InterruptFlag.removeSIGINTHandler() }
@@ -78,30 +91,41 @@ enum TrainCommand {
             history = try trainer.fit(session.data.train, epochs: epochs, batchSize: batch, shuffleSeed: session.seed,
                                       validation: session.data.test, metric: session.file.metric)
         } catch let error as TrainerError {
-            try stop(after: error, trainer: trainer, path: path, checkpoint: checkpointPath, save: save, metadata: metadata,
-                     trained: trained(), at: spec.location ?? session.file.location(of: session.file.loss))
+            try stop(after: error, trainer: trainer, path: path, checkpoint: checkpointPath, save: leader ? save : nil, metadata: metadata,
+                     trained: trained() && leader, at: spec.location ?? session.file.location(of: session.file.loss))
         } catch {
             throw GraphFileError(.runtime("training failed: \(error)" + unchanged(save)),
                                  at: spec.location ?? session.file.location(of: session.file.loss))
         }
         for case let stopping as EarlyStopping in trainer.callbacks where stopping.stoppedEpoch > 0 {
-            print("early stopping after epoch \(stopping.stoppedEpoch): no improvement for \(stopping.patience) epochs"
+            say("early stopping after epoch \(stopping.stoppedEpoch): no improvement for \(stopping.patience) epochs"
                   + (stopping.restoreBest ? "; restored the parameters of epoch \(stopping.bestEpoch)" : ""))
         }
-        for line in try session.evaluationLines() { print(line) }
-        if let save {
+        for line in try session.evaluationLines() { say(line) }
+        if let save, leader {
             if trained() {
                 try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)
-                print("saved a training checkpoint (\(session.file.parameters.count) parameters, optimizer state, "
+                say("saved a training checkpoint (\(session.file.parameters.count) parameters, optimizer state, "
                       + "epoch \(history.epochs)) to \(save)")
             } else {
-                print("no training step was run (\(history.epochs) of \(epochs) epochs were already done)" + unchanged(save))
+                say("no training step was run (\(history.epochs) of \(epochs) epochs were already done)" + unchanged(save))
             }
         }
-        if let plot = options.values["plot"] {
+        if let plot = options.values["plot"], leader {
             do { try history.plotSVG(to: plot, title: session.file.fileName) } catch { throw CommandError.runtime("\(error)") }
-            print("wrote the training curves to \(plot)")
+            say("wrote the training curves to \(plot)")
         }
+        world?.finalize()
+    }
+
+    /// The MPI world for `--distributed mpi` (nil without the flag).
+    private static func distributedWorld(_ options: CommandOptions) throws -> MPICommunicator? {
+        guard let mode = options.values["distributed"] else {
+            if options.values["blocks"] != nil { throw CommandError.usage("'--blocks N' is for '--distributed mpi'") }
+            return nil
+        }
+        guard mode == "mpi" else { throw CommandError.usage("'--distributed' takes 'mpi' (start the run with mpirun -n N)") }
+        do { return try MPICommunicator.world() } catch { throw CommandError.runtime("\(error)") }
     }
 
     /// Reads the training checkpoint to resume; its seed becomes the run's (a different `--seed`
@@ -176,4 +200,10 @@ enum EvalCommand {
             print("wrote the evaluation report to \(report)")
         }
     }
+}
+
+/// Standard output for rank 0 of a distributed run (and for every non-distributed run).
+private struct LeaderOutput {
+    let prints: Bool
+    func callAsFunction(_ line: String) { if prints { print(line) } }
 }
