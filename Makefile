@@ -39,6 +39,8 @@ pictures: build
 
 bench:
 	GRADFLOW_MNIST=$(MNIST) $(SWIFT) run -c release GradFlowBench
+	$(SWIFT) build -c release --product gradflow
+	GRADFLOW_MNIST=$(MNIST) scripts/bench_mpi.sh .build/release/gradflow
 
 # The reference scripts (PyTorch, numpy, pandas) and GradFlow back to back in one run, then the ratios.
 bench-compare:

@@ -20,9 +20,9 @@ enum GradFlowHelp {
         commands:
           check FILE                      parse, infer shapes, gradient-check the whole graph
           train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT [--save-every N]] [--resume CKPT | --init W]
-                     [--no-guards] [--plot loss.svg]
+                     [--no-guards] [--plot loss.svg] [--distributed mpi [--blocks 4]]
           eval FILE --weights W [--json] [--report report.svg]    loss and metric on the file's held-out data
-          predict FILE --weights W --input data.csv [--logits] [--precision N]    predictions as CSV on standard output
+          predict FILE --weights W --input data.csv|x.npy [--logits] [--precision N]    predictions as CSV on standard output
           draw FILE                       the graph as SVG, drawn by GradFlow (no Graphviz needed)
           dot FILE                        Graphviz DOT of the graph on standard output
           plan FILE [--batch N]           Kahn order and memory plan
@@ -54,8 +54,9 @@ enum GradFlowHelp {
         case "train":
             return """
                 usage: gradflow train FILE [--epochs N] [--batch N] [--seed S] [--save CKPT.safetensors]
-                                           [--save-every N] [--resume CKPT.safetensors | --init W.safetensors]
+                                           [--save-every N] [--resume CKPT.safetensors | --init W.safetensors|W.npz]
                                            [--no-guards] [--plot loss.svg] [--quiet | --log-every N]
+                                           [--distributed mpi [--blocks 4]]
                 Trains with the file's data and train statements (options override them), printing one line
                 per epoch (and a progress bar on a terminal; --log-every N: every N-th epoch and the last;
                 --quiet: none), then the final loss and metric on the training and held-out data. --plot
@@ -76,6 +77,9 @@ enum GradFlowHelp {
                 Numeric guards stop training at the first NaN or infinity, naming the node and step, or when the
                 smoothed loss grows 100x over max(its best, 1% of the first loss), keeping the last good
                 parameters; --no-guards turns them off.
+                --distributed mpi, run under `mpirun -n N`, trains data-parallel on Open MPI: each batch is cut into
+                --blocks (4) blocks whose gradients are gathered and summed in block order, so N = 1, 2, 4 train to
+                the same weights; rank 0 alone prints and writes checkpoints.
                 """
         case "eval":
             return """

@@ -102,6 +102,7 @@ enum TrainCommand {
                   + (stopping.restoreBest ? "; restored the parameters of epoch \(stopping.bestEpoch)" : ""))
         }
         for line in try session.evaluationLines() { say(line) }
+        if let parallel = trainer.dataParallel { say(parallel.summary) }
         if let save, leader {
             if trained() {
                 try TrainingCheckpoint.write(trainer.trainingState(metadata: metadata), to: save)

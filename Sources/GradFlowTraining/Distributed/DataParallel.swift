@@ -23,6 +23,9 @@ public final class DataParallel {
     public let blocks: Int
     private var local: [Float] = [], gathered: [Float] = []
     private var slot = 0
+    /// Steps run, and the seconds spent computing this rank's blocks and in the gather (for reports).
+    public private(set) var steps = 0, computeSeconds = 0.0, communicationSeconds = 0.0
+    private let clock = ContinuousClock()
 
     /// Creates the scheme.
     /// - Throws: `DistributedError.invalidSetup` when the process count does not divide `blocks`.
@@ -61,6 +64,7 @@ public final class DataParallel {
         }
         let count = rows.count
         let bounds = { (block: Int) in rows.startIndex + block * count / self.blocks }
+        let started = clock.now
         for (position, block) in ownBlocks.enumerated() {
             let base = position * slot
             let blockRows = rows[bounds(block)..<bounds(block + 1)]
@@ -73,29 +77,50 @@ public final class DataParallel {
             trainer.refill(trainer.features, rows: blockRows, from: data.features)
             trainer.refill(trainer.labels, rows: blockRows, from: data.labels)
             let loss = try trainer.graph.forwardAndBackward()
-            var offset = base
-            for parameter in trainables {
-                parameter.gradient.withUnsafeBufferPointer { g in for i in 0..<g.count { local[offset + i] = g[i] } }
-                offset += parameter.value.count
-            }
-            local[offset] = loss
-        }
-        try local.withUnsafeBufferPointer { mine in try gathered.withUnsafeMutableBufferPointer { try communicator.allGather(mine, into: $0) } }
-        var offset = 0
-        for parameter in trainables {
-            let size = parameter.value.count
-            parameter.gradient.withUnsafeMutableBufferPointer { g in
-                for i in 0..<size { g[i] = 0 }
-                for block in 0..<blocks {   // block order: the same sums for any number of processes
-                    let weight = Float(bounds(block + 1) - bounds(block)) / Float(count)
-                    let start = block * slot + offset
-                    for i in 0..<size { g[i] += weight * gathered[start + i] }
+            local.withUnsafeMutableBufferPointer { slots in
+                var offset = base
+                for parameter in trainables {
+                    parameter.gradient.withUnsafeBufferPointer { g in (slots.baseAddress! + offset).update(from: g.baseAddress!, count: g.count) }
+                    offset += parameter.value.count
                 }
+                slots[offset] = loss
             }
-            offset += size
         }
-        var loss: Float = 0
-        for block in 0..<blocks { loss += Float(bounds(block + 1) - bounds(block)) / Float(count) * gathered[block * slot + width] }
-        return loss
+        let computed = clock.now
+        try local.withUnsafeBufferPointer { mine in try gathered.withUnsafeMutableBufferPointer { try communicator.allGather(mine, into: $0) } }
+        let exchanged = clock.now
+        steps += 1
+        computeSeconds += DataParallel.seconds(computed - started)
+        communicationSeconds += DataParallel.seconds(exchanged - computed)
+        return gathered.withUnsafeBufferPointer { all in
+            var offset = 0
+            for parameter in trainables {
+                let size = parameter.value.count
+                parameter.gradient.withUnsafeMutableBufferPointer { g in
+                    let out = g.baseAddress!
+                    for i in 0..<size { out[i] = 0 }
+                    for block in 0..<blocks {   // block order: the same sums for any number of processes
+                        let (weight, part) = (Float(bounds(block + 1) - bounds(block)) / Float(count), all.baseAddress! + block * slot + offset)
+                        for i in 0..<size { out[i] += weight * part[i] }
+                    }
+                }
+                offset += size
+            }
+            var loss: Float = 0
+            for block in 0..<blocks { loss += Float(bounds(block + 1) - bounds(block)) / Float(count) * all[block * slot + width] }
+            return loss
+        }
+    }
+
+    /// A one-line report: processes, blocks, and the compute and gather time per step.
+    public var summary: String {
+        let count = Double(max(steps, 1))
+        let perStep = { (seconds: Double) in String(Double(Int(seconds / count * 1e6)) / 1000) }
+        return "data-parallel: \(communicator.size) process(es), \(blocks) blocks per batch, \(steps) steps; per step "
+            + "\(perStep(computeSeconds)) ms computing this rank's blocks, \(perStep(communicationSeconds)) ms in MPI_Allgather"
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

@@ -85,4 +85,21 @@ final class MPITrainingTests: TemporaryFolderTestCase {
         XCTAssertNotEqual(three.code, 0)
         XCTAssertTrue(three.out.contains("needs a block count they divide"), three.out)
     }
+
+    func testAMissingLibrary_isATypedErrorNamingThePackages() throws {
+        let tool = try ToolBinary.required()
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = ["train", "Graphs/xor.graph", "--distributed", "mpi"]
+        process.currentDirectoryURL = ToolBinary.repository
+        process.environment = ProcessInfo.processInfo.environment.merging(["GRADFLOW_MPI_LIBRARY": "/nonexistent/libmpi.so.40"]) { _, new in new }
+        let pipe = Pipe()
+        (process.standardOutput, process.standardError) = (pipe, pipe)
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1, output)
+        XCTAssertTrue(output.contains("cannot load the MPI library /nonexistent/libmpi.so.40") && output.contains("apt-get install openmpi-bin libopenmpi3"), output)
+        XCTAssertEqual(try ToolBinary.run(["train", "Graphs/xor.graph", "--blocks", "2"]).code, 2, "--blocks without --distributed is a usage error")
+    }
 }
