@@ -44,7 +44,12 @@ open class Node: Hashable, CustomStringConvertible {
         self.inboundNodes = inboundNodes
         self.name = name ?? ""
         self.hasExplicitName = name != nil
-        for node in inboundNodes { node.outboundLinks.append(WeakNode(self)) }
+        for node in inboundNodes {
+            // Links to consumers that are gone are dropped here, so a leaf used by many short-lived
+            // eager operations (a weight in an eager training loop) keeps only its live consumers.
+            node.outboundLinks.removeAll { $0.node == nil }
+            node.outboundLinks.append(WeakNode(self))
+        }
     }
 
     /// The consumers of this node that are still alive, in the order they were created.
