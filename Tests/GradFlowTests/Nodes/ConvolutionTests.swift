@@ -96,6 +96,30 @@ final class ConvolutionTests: XCTestCase {
         XCTAssertEqual(global.scalars[4], xv.scalars[(4 * 35)..<(5 * 35)].reduce(0, +) / 35, accuracy: 1e-5)
     }
 
+    /// The 2×2 / stride-2 fast path (eight windows per SIMD step, then the rest) against a plain loop,
+    /// with ties (small integers) going to the first candidate in window order, and by finite differences.
+    func testMaxPool2x2FastPath_matchesTheReference_tiesIncluded() throws {
+        let shape = [2, 3, 20, 37]   // 18 windows per row: two SIMD steps and two single windows
+        var generator = RandomGenerator(seed: 4)
+        let xv = try Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in Float(generator.next() % 4) })
+        let x = Parameter("x", xv)
+        let pool = try MaxPool2D(x, kernel: (2, 2))
+        let graph = try Graph(loss: Sum(pool))
+        _ = try graph.forwardAndBackward()
+        var expectedGradient = [Float](repeating: 0, count: xv.count)
+        for p in 0..<6 { for oy in 0..<10 { for ox in 0..<18 {
+            var (best, at) = (-Float.infinity, -1)
+            for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+                let index = p * 740 + (2 * oy + dy) * 37 + 2 * ox + dx
+                if xv.scalars[index] > best { (best, at) = (xv.scalars[index], index) }
+            }
+            XCTAssertEqual(pool.value.scalars[p * 180 + oy * 18 + ox], best)
+            expectedGradient[at] += 1
+        } } }
+        XCTAssertEqual(x.gradient.scalars, expectedGradient, "each window's gradient goes to its first maximum")
+        try assertGradientMatchesNumerical(values: [Tensor.randomNormal([1, 2, 4, 18], using: &rng)]) { p in try! MaxPool2D(p[0], kernel: (2, 2)) }
+    }
+
     func testPooling_backwardMatchesFiniteDifferences() throws {
         // Distinct values (no ties), so max pooling is differentiable at the point checked.
         let distinct = try Tensor(shape: [2, 2, 5, 6], scalars: (0..<120).map { Float(($0 * 37) % 120) / 30 - 2 })
