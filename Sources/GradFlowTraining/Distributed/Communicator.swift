@@ -19,11 +19,14 @@ public final class LocalCommunicator: Communicator {
     public let rank = 0, size = 1
     /// Creates it.
     public init() {}
+    /// Nothing to do: the values are already rank 0's.
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) throws(DistributedError) {}
+    /// Copies `local` into `all`.
     public func allGather(_ local: UnsafeBufferPointer<Float>, into all: UnsafeMutableBufferPointer<Float>) throws(DistributedError) {
         guard let from = local.baseAddress, let to = all.baseAddress else { return }
         to.update(from: from, count: Swift.min(local.count, all.count))
     }
+    /// `value` itself.
     public func maximum(_ value: Int32) throws(DistributedError) -> Int32 { value }
 }
 

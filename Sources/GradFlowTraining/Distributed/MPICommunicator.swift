@@ -15,6 +15,7 @@ import Darwin
 /// ```
 /// `MPI_Init` runs on first use; `finalize()` ends MPI for the process (call it once, at exit).
 public final class MPICommunicator: Communicator {
+    /// This process's rank in `MPI_COMM_WORLD`, and the number of processes.
     public let rank: Int, size: Int
     private let library: MPILibrary
 
@@ -39,15 +40,18 @@ public final class MPICommunicator: Communicator {
 
     private init(library: MPILibrary, rank: Int, size: Int) { (self.library, self.rank, self.size) = (library, rank, size) }
 
+    /// `MPI_Bcast` of the floats from `root`.
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, root: Int) throws(DistributedError) {
         try library.check("MPI_Bcast", library.bcast(values.baseAddress, Int32(values.count), library.float, Int32(root), library.world))
     }
 
+    /// `MPI_Allgather` of equal-sized float buffers, in rank order.
     public func allGather(_ local: UnsafeBufferPointer<Float>, into all: UnsafeMutableBufferPointer<Float>) throws(DistributedError) {
         try library.check("MPI_Allgather", library.allgather(local.baseAddress, Int32(local.count), library.float,
                                                              all.baseAddress, Int32(local.count), library.float, library.world))
     }
 
+    /// `MPI_Allreduce` with `MPI_MAX` of one integer.
     public func maximum(_ value: Int32) throws(DistributedError) -> Int32 {
         var (input, output) = (value, Int32(0))
         try library.check("MPI_Allreduce", library.allreduce(&input, &output, 1, library.int, library.opMax, library.world))
