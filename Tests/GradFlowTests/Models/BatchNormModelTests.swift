@@ -5,9 +5,6 @@ import GradFlow
 /// running statistics through save/load, inference copies and graph files (`buffer`), and a
 /// resumed run equal to one made in one go.
 final class BatchNormModelTests: XCTestCase {
-    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-
     private func cnn(seed: UInt64) -> Sequential {
         Sequential(seed: seed, inputShape: [1, 8, 8]) {
             Convolution2D(8, kernelSize: (3, 3), padding: .same)
@@ -23,14 +20,11 @@ final class BatchNormModelTests: XCTestCase {
     }
 
     func testSequentialCNNWithBatchNorm_trains_andItsRunningStatisticsTravelWithTheModel() throws {
-        let digits = try CSVReader.load(path: Self.root.appendingPathComponent("Graphs/data/digits.csv").path, target: "digit")
-        var rng = RandomGenerator(seed: 3)
-        let (train, test) = digits.split(testFraction: 0.2, using: &rng)
-        let scale = { (x: Tensor) in x.map { $0 / 16 } }
+        let (train, test) = try ShippedData.scaledDigits()
         let model = cnn(seed: 2)
         model.compile(loss: .softmaxCrossEntropy, optimizer: try Adam(learningRate: 0.01), metrics: [.accuracy])
-        let history = try model.fit(scale(train.features), train.labels, epochs: 8, batchSize: 32,
-                                    validationData: (scale(test.features), test.labels), seed: 1, verbose: false)
+        let history = try model.fit(train.features, train.labels, epochs: 8, batchSize: 32,
+                                    validationData: (test.features, test.labels), seed: 1, verbose: false)
         XCTAssertLessThan(history.loss.last ?? 9, (history.loss.first ?? 0) / 4)
         XCTAssertGreaterThanOrEqual(history.validationMetric.last ?? 0, 0.93, "held-out accuracy \(history.validationMetric)")
         let names = model.namedParameters.map(\.name)
@@ -41,9 +35,9 @@ final class BatchNormModelTests: XCTestCase {
         XCTAssertGreaterThan(runningMean.scalars.map(abs).max() ?? 0, 0.01, "the running mean moved during training")
 
         // Evaluation uses the running statistics: an example's prediction does not depend on its batch.
-        let sample = scale(test.subset(Array(0..<5)).features)
+        let sample = test.subset(Array(0..<5)).features
         let expected = try model.predict(sample)
-        let alone = try model.predict(scale(test.subset([3]).features))
+        let alone = try model.predict(test.subset([3]).features)
         for (a, e) in zip(alone.scalars, expected.scalars[30..<40]) { XCTAssertEqual(a, e, accuracy: 1e-5) }
         XCTAssertEqual(try InferenceSession(model: model).predict(try sample.reshaped([5, 1, 8, 8])), expected)
 

@@ -18,14 +18,11 @@ final class ConvolutionalModelTests: XCTestCase {
     }
 
     func testSequentialCNN_onDigitsAsImages_reachesHeldOutAccuracy() throws {
-        let digits = try CSVReader.load(path: Self.root.appendingPathComponent("Graphs/data/digits.csv").path, target: "digit")
-        var rng = RandomGenerator(seed: 3)
-        let (train, test) = digits.split(testFraction: 0.2, using: &rng)
-        let scale = { (x: Tensor) in x.map { $0 / 16 } }
+        let (train, test) = try ShippedData.scaledDigits()
         let model = cnn(seed: 2)
         model.compile(loss: .softmaxCrossEntropy, optimizer: try Adam(learningRate: 0.01), metrics: [.accuracy])
-        let history = try model.fit(scale(train.features), train.labels, epochs: 15, batchSize: 32,
-                                    validationData: (scale(test.features), test.labels), seed: 1, verbose: false)
+        let history = try model.fit(train.features, train.labels, epochs: 15, batchSize: 32,
+                                    validationData: (test.features, test.labels), seed: 1, verbose: false)
         XCTAssertLessThan(history.loss.last ?? 9, (history.loss.first ?? 0) / 4)
         XCTAssertGreaterThanOrEqual(history.validationMetric.last ?? 0, 0.93, "held-out accuracy \(history.validationMetric)")
         XCTAssertEqual(model.records.map(\.outputShape.text), ["[batch, 8, 8, 8]", "[batch, 8, 4, 4]", "[batch, 16, 2, 2]", "[batch, 16]", "[batch, 10]"])
@@ -33,7 +30,7 @@ final class ConvolutionalModelTests: XCTestCase {
         XCTAssertEqual(model.namedParameters.first?.parameter.value.shape, [8, 1, 3, 3], "PyTorch's layout")
 
         // The inference copy and a saved-and-loaded model predict what the model does.
-        let sample = scale(test.subset(Array(0..<5)).features)
+        let sample = test.subset(Array(0..<5)).features
         let expected = try model.predict(sample)
         XCTAssertEqual(try InferenceSession(model: model).predict(try sample.reshaped([5, 1, 8, 8])), expected)
         let path = NSTemporaryDirectory() + "gradflow-cnn-\(UUID().uuidString).safetensors"
