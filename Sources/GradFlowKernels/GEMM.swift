@@ -57,7 +57,7 @@ package func gemm(
                                   c, Int64(ldc), accumulate ? 1 : 0, bias)
     }
     let flops = 2 * m * n * k
-    guard threads > 1, flops >= GEMMBlocking.parallelThresholdFlops else {
+    guard flops >= GEMMBlocking.parallelThresholdFlops, availableThreads(threads) > 1 else {
         return problem.runSerial(routines)
     }
     let split = GEMMSplit(problem: problem, routines: routines, threads: threads)

@@ -15,12 +15,11 @@ enum GEMMBlocking {
     static let mc = 192
     /// Columns of the packed B block: KC×NC floats (4 MiB) live in the shared L3 (multiple of NR).
     static let nc = 4096
-    /// Below this many flops (2·m·n·k) a GEMM stays on the caller's thread. Waking a worker costs
-    /// tens of microseconds, and a split repacks the shared operand once per thread; on a quiet
-    /// machine the crossover is ≈ 2–4 MFLOP, but with the second core busy (other processes) the
-    /// MLP's 12.8 MFLOP layers (64×784×128) ran slower on 2 threads than on 1, so the bar is set
-    /// above them: 2 threads are then never slower than 1.
-    static let parallelThresholdFlops = 16_000_000
+    /// Below this many flops (2·m·n·k) a GEMM stays on the caller's thread. The pool's polling
+    /// workers join a job within a microsecond, and a split repacks the shared operand once per
+    /// thread; measured on the MNIST MLP step, splitting from 0.5 MFLOP (the 64×128×64 layer) up
+    /// gained over 2 MFLOP. A busy second core is handled by the pool (`ContentionMonitor`), not here.
+    static let parallelThresholdFlops = 500_000
     /// At most this many slabs per thread in a parallel GEMM (load balancing on a shared machine).
     static let oversplit = 2
     /// The least flops per slab when a GEMM is cut into more slabs than threads: a slab of 48 MFLOP

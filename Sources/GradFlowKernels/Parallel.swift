@@ -64,6 +64,14 @@ package func parallelFor<Job: ParallelJob>(_ count: Int, _ job: Job) {
     parallelFor(count, threads: KernelThreads.count, job)
 }
 
+/// The threads a job could use now: `threads`, or 1 while the pool runs serially because another
+/// process holds the second core (`ContentionMonitor`). Kernels that cut work into one piece per
+/// thread ask first, so they do not pay for a split (a GEMM repacks its shared operand per slab)
+/// that would run on one thread anyway.
+package func availableThreads(_ threads: Int) -> Int {
+    threads > 1 && ThreadPool.shared.isSerial ? 1 : threads
+}
+
 /// `parallelFor(_:_:)` with an explicit thread budget (≥ 1) instead of `KernelThreads.count`.
 package func parallelFor<Job: ParallelJob>(_ count: Int, threads: Int, _ job: Job) {
     ThreadPool.shared.run(count, threads: threads, job: job)

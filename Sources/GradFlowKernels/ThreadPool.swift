@@ -5,94 +5,199 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CGradFlowKernels
+import Synchronization
 
-/// A persistent pool of worker threads that sleep on a condition variable between jobs (they never
-/// spin, so a busy second core cannot stall the caller for long: the caller claims any iteration no
-/// worker has started). Workers are created on first need and live for the whole process.
+/// A persistent pool of worker threads for `parallelFor`. Workers are created on first need and live
+/// for the whole process.
 ///
-/// A job is one `run(_:threads:job:)` call: iterations are handed out one at a time under the mutex.
-/// Nothing is allocated per job: workers reach the caller's job value through a pointer to it and
-/// its metatype (a closure would not do: making a non-escaping closure escapable allocates a thunk).
-/// One mutex and one condition variable serve both events ("new job", "job finished"): every waiter
-/// re-checks its own predicate, and with a handful of threads the extra wake-ups cost nothing.
-final class ThreadPool: @unchecked Sendable {  // every `var` below is guarded by `state`
+/// **Hand-off.** A job is published with one atomic store; a worker that finished a job in the last
+/// `ThreadPool.spinNanoseconds` is still polling and starts within a fraction of a microsecond, so
+/// a training step's chain of small GEMMs can be split (a sleeping worker needs a futex wake and
+/// tens of microseconds). After that long without work a worker sleeps on a condition variable.
+///
+/// **A busy core never stalls the caller for long.** Parts are claimed one at a time from a shared
+/// counter, the caller included: when another process holds the worker's core, the caller claims
+/// every part the worker has not started. The caller then waits only for parts already running; it
+/// polls briefly, then sleeps, so that the scheduler can move a descheduled worker onto its core.
+///
+/// **Nor does polling take a busy core from others.** A worker that gets much less than a whole core
+/// while runnable (`ContentionMonitor`) switches the pool to serial work for a while: then parts all
+/// run on the caller's thread and the worker sleeps, as with one thread.
+///
+/// **No allocation per job.** Workers reach the caller's job value through a pointer to it and its
+/// metatype (a closure would not do: making a non-escaping closure escapable allocates a thunk).
+///
+/// **Claims.** `claims` holds the job's generation (high 32 bits) and the number of parts not yet
+/// claimed (low 32 bits); a claim is a compare-and-swap that takes part `unclaimed − 1` only while the
+/// generation is the claimer's. The job's fields are read after a successful claim, and the caller
+/// rewrites them only after every part has finished, so a late worker can never run a part of the
+/// wrong job.
+final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by `claims`; the rest is atomic or under `sleep`
     /// The process-wide pool used by `parallelFor`.
     static let shared = ThreadPool()
 
-    private let state = PThreadMutex()
+    /// How long an idle worker polls for the next job before sleeping (and how long a caller polls
+    /// for running parts before sleeping). Measured: a worker woken from sleep joins a job
+    /// 30–60 µs late, longer than a small GEMM; between the nodes of a training step the gaps are
+    /// far shorter than this.
+    static let spinNanoseconds: UInt64 = 200_000
+    /// Jobs further apart than this do not tell whether the caller had a core (it may have waited).
+    static let spanGapNanoseconds: UInt64 = 2_000_000
+
+    private let claims = Atomic<UInt64>(0)
+    /// While the monotonic clock is below this, jobs run serially (set by a contended worker).
+    private let serialUntil = Atomic<UInt64>(0)
+    /// Parts of the current job not yet finished.
+    private let unfinished = Atomic<Int>(0)
+    /// How many workers may help with the current job (the rest keep out of its way).
+    private let helpers = Atomic<Int>(0)
+    /// Workers asleep (or about to sleep) on `sleep`'s condition variable.
+    private let sleepers = Atomic<Int>(0)
+    /// Whether the caller sleeps on `sleep`'s condition variable until the last part finishes.
+    private let callerAsleep = Atomic<Bool>(false)
+    /// The sleeping threads' mutex and condition variable; also guards `workerCount`.
+    private let sleep = PThreadMutex()
     /// Held for the whole of a job; a second submitter that cannot take it runs serially instead.
     private let submission = PThreadMutex()
     private var workerCount = 0
+    private var generation: UInt32 = 0
+    /// The caller's share of a core between consecutive jobs (under `submission`).
+    private var callerMonitor = ContentionMonitor()
+    private var lastJobStart: UInt64 = 0
     private var job: UnsafeRawPointer?
     private var jobType: (any ParallelJob.Type)?
-    private var iterationCount = 0
-    private var nextIteration = 0
-    private var unfinished = 0
-    private var generation: UInt64 = 0
+
+    /// Whether jobs currently run on the caller's thread alone (a worker found its core shared).
+    var isSerial: Bool { serialUntil.load(ordering: .relaxed) >= ContentionMonitor.now() }
 
     /// Runs `job.runPart(i)` for `i` in `0..<count` on up to `threads` threads (the caller's included).
     func run<Job: ParallelJob>(_ count: Int, threads: Int, job: Job) {
-        guard count > 1, threads > 1, submission.tryLock() else {
+        guard count > 1, threads > 1, count < 1 << 31, !isSerial,
+              submission.tryLock() else {
             for i in 0..<count { job.runPart(i) }
             return
         }
         defer { submission.unlock() }
+        watchCaller()
+        let wanted = min(threads, count) - 1
+        sleep.withLock { startWorkers(upTo: wanted) }
         // The trailing byte keeps the value non-empty: a zero-sized job's address may be null.
         withUnsafePointer(to: (job, UInt8(0))) { pointer in
-            state.lock()
-            startWorkers(upTo: min(threads, count) - 1)
             self.job = UnsafeRawPointer(pointer)
             jobType = Job.self
-            iterationCount = count
-            nextIteration = 0
-            unfinished = count
+            helpers.store(wanted, ordering: .relaxed)
+            unfinished.store(count, ordering: .relaxed)
             generation &+= 1
-            state.broadcast()
-            runIterations()
-            while unfinished > 0 { state.wait() }
-            self.job = nil
-            jobType = nil
-            state.unlock()
+            claims.store(UInt64(generation) << 32 | UInt64(count), ordering: .sequentiallyConsistent)
+            if sleepers.load(ordering: .sequentiallyConsistent) > 0 { sleep.withLock { sleep.broadcast() } }
+            runParts(of: generation)
+            waitUntilFinished()
         }
     }
 
-    /// Claims and runs iterations of the current job until none is left. Called with `state` held;
-    /// returns with it held.
-    private func runIterations() {
-        while nextIteration < iterationCount, let job, let jobType {
-            let i = nextIteration
-            nextIteration += 1
-            state.unlock()
-            jobType.runPart(at: job, i)
-            state.lock()
-            unfinished -= 1
-            if unfinished == 0 { state.broadcast() }  // wakes the submitter (idle workers re-sleep)
+    /// Accounts the caller's time since the previous job when jobs come close together (a training
+    /// step's: the caller was runnable all along); after a longer gap it may have been idle, and a new
+    /// span starts.
+    private func watchCaller() {
+        let now = ContentionMonitor.now()
+        if now - lastJobStart > Self.spanGapNanoseconds {
+            callerMonitor.begin(at: now)
+        } else if let until = callerMonitor.account(at: now) {
+            serialUntil.store(until, ordering: .relaxed)
+        }
+        lastJobStart = now
+    }
+
+    /// Claims and runs parts of job `generation` until none is left unclaimed.
+    private func runParts(of generation: UInt32) {
+        var state = claims.load(ordering: .relaxed)
+        while UInt32(truncatingIfNeeded: state >> 32) == generation, state & 0xFFFF_FFFF > 0 {
+            let (claimed, current) = claims.compareExchange(
+                expected: state, desired: state - 1, successOrdering: .acquiring, failureOrdering: .relaxed)
+            guard claimed, let job, let jobType else { state = current; continue }
+            jobType.runPart(at: job, Int(state & 0xFFFF_FFFF) - 1)
+            state = current - 1
+            if unfinished.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
+               callerAsleep.load(ordering: .sequentiallyConsistent) {
+                sleep.withLock { sleep.broadcast() }
+            }
         }
     }
 
-    /// Spawns workers until there are `wanted` of them. Called with `state` held.
+    /// The caller's wait for parts still running on workers: poll, then sleep.
+    private func waitUntilFinished() {
+        let deadline = ContentionMonitor.now() + Self.spinNanoseconds
+        var polls = 0
+        while unfinished.load(ordering: .acquiring) > 0 {
+            polls += 1
+            if polls & 255 == 0, ContentionMonitor.now() > deadline {
+                let asleep = ContentionMonitor.now()
+                sleep.withLock {
+                    callerAsleep.store(true, ordering: .sequentiallyConsistent)
+                    while unfinished.load(ordering: .sequentiallyConsistent) > 0 { sleep.wait() }
+                    callerAsleep.store(false, ordering: .sequentiallyConsistent)
+                }
+                callerMonitor.exclude(ContentionMonitor.now() - asleep)
+                return
+            }
+            gradflow_spin_pause()
+        }
+    }
+
+    /// Spawns workers until there are `wanted` of them. Called with `sleep` held.
     private func startWorkers(upTo wanted: Int) {
         while workerCount < wanted {
             var thread = pthread_t()
-            let context = Unmanaged.passRetained(self).toOpaque()
+            let context = Unmanaged.passRetained(WorkerStart(pool: self, index: workerCount)).toOpaque()
             let status = pthread_create(&thread, nil, { context in
                 guard let context else { return nil }
-                Unmanaged<ThreadPool>.fromOpaque(context).takeRetainedValue().workerLoop()
+                let start = Unmanaged<WorkerStart>.fromOpaque(context).takeRetainedValue()
+                start.pool.workerLoop(index: start.index)
             }, context)
-            guard status == 0 else { Unmanaged<ThreadPool>.fromOpaque(context).release(); return }
+            guard status == 0 else { Unmanaged<WorkerStart>.fromOpaque(context).release(); return }
             pthread_detach(thread)
             workerCount += 1
         }
     }
 
-    /// A worker's life: sleep until a new job is published, help run it, repeat.
-    private func workerLoop() -> Never {
-        state.lock()
-        var seen = generation
+    /// A worker's life: poll for a new job, help run it if it wants this worker, sleep when idle or
+    /// when it finds itself sharing its core.
+    private func workerLoop(index: Int) -> Never {
+        var seen = UInt32(truncatingIfNeeded: claims.load(ordering: .acquiring) >> 32)
+        var monitor = ContentionMonitor()
         while true {
-            while generation == seen { state.wait() }
-            seen = generation
-            runIterations()
+            var idleSince = ContentionMonitor.now()
+            monitor.begin(at: idleSince)
+            var polls = 0
+            while true {
+                let current = UInt32(truncatingIfNeeded: claims.load(ordering: .acquiring) >> 32)
+                if current != seen {
+                    seen = current
+                    if index < helpers.load(ordering: .relaxed) { runParts(of: current) }
+                    idleSince = ContentionMonitor.now()
+                    if let until = monitor.account(at: idleSince) { serialUntil.store(until, ordering: .relaxed); break }
+                    continue
+                }
+                polls += 1
+                guard polls & 255 == 0 else { gradflow_spin_pause(); continue }
+                let now = ContentionMonitor.now()
+                if let until = monitor.account(at: now) { serialUntil.store(until, ordering: .relaxed); break }
+                if now - idleSince > Self.spinNanoseconds { break }
+            }
+            sleep.withLock {
+                sleepers.add(1, ordering: .sequentiallyConsistent)
+                while UInt32(truncatingIfNeeded: claims.load(ordering: .sequentiallyConsistent) >> 32) == seen { sleep.wait() }
+                sleepers.subtract(1, ordering: .sequentiallyConsistent)
+            }
         }
+    }
+
+    /// What a new worker thread needs: its pool and its index (workers below the job's helper
+    /// count take part).
+    private final class WorkerStart {
+        let pool: ThreadPool
+        let index: Int
+        init(pool: ThreadPool, index: Int) { self.pool = pool; self.index = index }
     }
 }

@@ -1,4 +1,6 @@
+import Dispatch
 import GradFlowKernels
+import Synchronization
 import XCTest
 
 /// Marks each part's slot; parts write disjoint elements.
@@ -28,5 +30,36 @@ final class ParallelTests: XCTestCase {
         KernelThreads.setCount(0)
         XCTAssertEqual(KernelThreads.count, 1)
         XCTAssertGreaterThanOrEqual(KernelThreads.defaultCount(), 1)
+    }
+}
+
+/// Each part marks itself started, then waits (up to a deadline) for the other: both see each other
+/// only when two threads run them at the same time (run one after the other, the first times out).
+private struct Rendezvous: ParallelJob {
+    /// Bit `i`: part `i` started; bit `2 + i`: part `i` saw the other part started.
+    final class Flags: Sendable {
+        let bits = Atomic<Int>(0)
+    }
+    let flags: Flags
+    func runPart(_ index: Int) {
+        flags.bits.bitwiseOr(1 << index, ordering: .sequentiallyConsistent)
+        let deadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            if flags.bits.load(ordering: .sequentiallyConsistent) & (1 << (1 - index)) != 0 {
+                flags.bits.bitwiseOr(1 << (2 + index), ordering: .sequentiallyConsistent)
+                return
+            }
+        }
+    }
+}
+
+extension ParallelTests {
+    /// The pool's worker really runs parts beside the caller (unless contention sent the pool serial).
+    func testParallelFor_twoThreads_runPartsConcurrently() {
+        let flags = Rendezvous.Flags()
+        parallelFor(2, threads: 2, Rendezvous(flags: flags))
+        let bits = flags.bits.load(ordering: .relaxed)
+        XCTAssertEqual(bits & 0b11, 0b11, "both parts ran")
+        if availableThreads(2) == 2 { XCTAssertEqual(bits, 0b1111, "parts 0 and 1 overlapped in time") }
     }
 }

@@ -33,6 +33,16 @@ int gradflow_cpu_has_avx2_fma(void);
 /// Returns 1 when this CPU (and its OS) can run AVX-512F code, 0 otherwise.
 int gradflow_cpu_has_avx512f(void);
 
+/// A spin-wait hint (`pause` on x86-64, `yield` on arm64): tells the core this thread is polling a
+/// flag, which saves power and lets a sibling hyper-thread run. For the thread pool's spin loops.
+static inline void gradflow_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// One 6×16 register tile of C: `C[i][j] = (loadC ? C[i][j] : 0) + (bias ? bias[j] : 0) + Σ_p a[p·6+i]·b[p·16+j]`.
 ///
 /// `a` is a packed A micro-panel (`kc` steps of 6 floats), `b` a packed B micro-panel (`kc` steps of 16
