@@ -1,4 +1,5 @@
 import GradFlowCore
+import GradFlowKernels
 
 /// Examples for training or evaluation: a feature matrix and the matching targets.
 ///
@@ -63,14 +64,32 @@ extension Tensor {
                      "copyRows: \(indices.count) rows of \(source.shape) do not fit \(shape)")
         let width = source.shape.dropFirst().reduce(1, *)
         guard width > 0 else { return }
+        for row in indices { precondition(row >= 0 && row < source.shape[0], "copyRows: row \(row) out of range") }
         source.scalars.withUnsafeBufferPointer { src in
             scalars.withUnsafeMutableBufferPointer { dst in
-                guard let from = src.baseAddress, let to = dst.baseAddress else { return }
-                for (position, row) in indices.enumerated() {
-                    precondition(row >= 0 && row < source.shape[0], "copyRows: row \(row) out of range")
-                    (to + position * width).update(from: from + row * width, count: width)
+                indices.withUnsafeBufferPointer { rows in
+                    guard let from = src.baseAddress, let to = dst.baseAddress, let rows = rows.baseAddress else { return }
+                    // Large batches are copied in one range of rows per thread (a batch of 512 MNIST
+                    // images is 1.6 MB; the GEMMs that read it next are split across the threads too).
+                    let parts = elementwiseParts(indices.count * width, minimumPerPart: 32_768)
+                    parallelRanges(indices.count, parts: parts, alignment: 1,
+                                   RowCopy(source: from, destination: to, rows: rows, width: width))
                 }
             }
+        }
+    }
+}
+
+/// Copies the rows `rows[position]` of `source` to rows `position` of `destination`, for a range of
+/// positions (one part of `copyRows`).
+private struct RowCopy: RangeJob {
+    let source: UnsafePointer<Float>, destination: UnsafeMutablePointer<Float>
+    let rows: UnsafePointer<Int>
+    let width: Int
+
+    func run(_ positions: Range<Int>) {
+        for position in positions {
+            (destination + position * width).update(from: source + rows[position] * width, count: width)
         }
     }
 }

@@ -76,3 +76,39 @@ package func availableThreads(_ threads: Int) -> Int {
 package func parallelFor<Job: ParallelJob>(_ count: Int, threads: Int, _ job: Job) {
     ThreadPool.shared.run(count, threads: threads, job: job)
 }
+
+/// How many parts elementwise work over `count` elements is worth cutting into: one per thread the
+/// pool can use now, each at least `minimumPerPart` elements (below ≈ 16 Ki floats a part takes
+/// a few microseconds, and the other core's cache misses on data this core wrote eat the gain).
+package func elementwiseParts(_ count: Int, minimumPerPart: Int = 16_384) -> Int {
+    max(1, min(availableThreads(KernelThreads.count), count / minimumPerPart))
+}
+
+/// Work over a range of indices, run by `parallelRanges(_:parts:alignment:_:)`: a struct of
+/// pointers and numbers (like `ParallelJob`, so that handing it to the pool allocates nothing).
+package protocol RangeJob {
+    /// Runs the work for `range`; concurrent calls get disjoint ranges and must write disjoint memory.
+    func run(_ range: Range<Int>)
+}
+
+/// Runs `job` on `parts` contiguous ranges that cover `0..<count` in order, concurrently on the
+/// pool (on this thread when `parts` is 1). Inner boundaries fall on multiples of `alignment`
+/// (16 floats = one cache line, so no two threads write one line). Allocates nothing.
+package func parallelRanges<Job: RangeJob>(_ count: Int, parts: Int, alignment: Int = 16, _ job: Job) {
+    guard parts > 1, count > 0 else { return job.run(0..<count) }
+    parallelFor(parts, RangeParts(count: count, parts: parts, alignment: alignment, job: job))
+}
+
+/// Part `i` of `parallelRanges`: runs the job on its range.
+private struct RangeParts<Job: RangeJob>: ParallelJob {
+    let count: Int, parts: Int, alignment: Int
+    let job: Job
+
+    func runPart(_ index: Int) {
+        func boundary(_ part: Int) -> Int {
+            part == parts ? count : min(count, count * part / parts / alignment * alignment)
+        }
+        let range = boundary(index)..<boundary(index + 1)
+        if !range.isEmpty { job.run(range) }
+    }
+}
