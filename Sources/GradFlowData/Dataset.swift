@@ -69,9 +69,9 @@ extension Tensor {
             scalars.withUnsafeMutableBufferPointer { dst in
                 indices.withUnsafeBufferPointer { rows in
                     guard let from = src.baseAddress, let to = dst.baseAddress, let rows = rows.baseAddress else { return }
-                    // Large batches are copied in one range of rows per thread (a batch of 512 MNIST
-                    // images is 1.6 MB; the GEMMs that read it next are split across the threads too).
-                    let parts = elementwiseParts(indices.count * width, minimumPerPart: 32_768)
+                    // Large batches are copied in one range of rows per thread (a batch of 64 MNIST
+                    // images is 200 KB; the GEMMs that read it next are split across the threads too).
+                    let parts = elementwiseParts(indices.count * width)
                     parallelRanges(indices.count, parts: parts, alignment: 1,
                                    RowCopy(source: from, destination: to, rows: rows, width: width))
                 }
