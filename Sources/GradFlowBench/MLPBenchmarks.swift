@@ -21,35 +21,59 @@ func runMLPBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
         print(pad("batch", 6) + pad("threads", 8) + pad("samples/s", 12) + pad("min", 10) + pad("max", 10)
               + pad("µs/step", 10) + pad("allocs/step", 12) + pad("acc (1 epoch)", 14))
     }
-    let repeats = options.quick ? 2 : 5
     for batch in [64, 512] {
         for threads in options.threads {
-            KernelThreads.setCount(threads)
-            let shape = "784-128-64-10/b\(batch)"
-            _ = MLPTrainingRun(seed: 123, batch: batch).trainEpoch(on: data.train, limit: 30)   // warm-up
-            var rates: [Double] = []
-            var allocations: [Double] = []
-            var accuracy: Double = 0
-            for repeatIndex in 0..<repeats {
-                let run = MLPTrainingRun(seed: UInt64(repeatIndex), batch: batch)
-                let epoch = run.trainEpoch(on: data.shuffled(seed: UInt64(repeatIndex)))
-                rates.append(epoch.samplesPerSecond)
-                allocations.append(epoch.allocationsPerStep)
-                if repeatIndex == 0 { accuracy = run.accuracy(on: data.test) }
-            }
-            let (median, allocationsPerStep) = (Timing.median(rates), allocations.max() ?? 0)
-            records += BenchmarkRecord.training("mlp_train", shape: shape, threads: threads, rate: median,
-                                                allocationsPerStep: allocationsPerStep, printingJSON: options.json)
-            if !options.json {
-                print(pad("\(batch)", 6) + pad("\(threads)", 8) + pad(formatted(median, 0), 12)
-                      + pad(formatted(rates.min() ?? 0, 0), 10) + pad(formatted(rates.max() ?? 0, 0), 10)
-                      + pad(formatted(1e6 * Double(batch) / median, 1), 10)
-                      + pad(allocationsPerStep < 0 ? "n/a" : formatted(allocationsPerStep, 2), 12)
-                      + pad(formatted(100 * accuracy, 2) + "%", 14))
-            }
+            records += runMLPTraining(batch: batch, threads: threads, shape: "784-128-64-10/b\(batch)", data: data, options: options)
         }
     }
+    // The same with another process spinning: two threads must not lose to one (the pool backs
+    // off to serial work when its worker finds its core shared).
+    if options.threads.contains(where: { $0 > 1 }), let competitor = CompetingProcess() {
+        if !options.json { print("with a competing busy process:") }
+        for batch in [64, 512] {
+            var rates: [Int: Double] = [:]
+            for threads in options.threads {
+                let row = runMLPTraining(batch: batch, threads: threads, shape: "784-128-64-10/b\(batch)+busy", data: data, options: options)
+                rates[threads] = row.first?.value
+                records += row
+            }
+            if !options.json, let one = rates[1], let two = rates[2] {
+                print("batch \(batch), busy core: 2 threads / 1 thread = \(formatted(two / one, 2)) (rule: ≥ 1 within noise)")
+            }
+        }
+        competitor.stop()
+    }
     return records + runInferenceBenchmark(options: options, data: data)
+}
+
+/// One training row: the median samples/s of repeated epochs (each on a fresh model) and the
+/// allocations per step, printed and returned.
+private func runMLPTraining(batch: Int, threads: Int, shape: String, data: MLPBenchmarkData,
+                            options: BenchmarkOptions) -> [BenchmarkRecord] {
+    let repeats = options.quick ? 2 : 5
+    KernelThreads.setCount(threads)
+    _ = MLPTrainingRun(seed: 123, batch: batch).trainEpoch(on: data.train, limit: 30)   // warm-up
+    var rates: [Double] = []
+    var allocations: [Double] = []
+    var accuracy: Double = 0
+    for repeatIndex in 0..<repeats {
+        let run = MLPTrainingRun(seed: UInt64(repeatIndex), batch: batch)
+        let epoch = run.trainEpoch(on: data.shuffled(seed: UInt64(repeatIndex)))
+        rates.append(epoch.samplesPerSecond)
+        allocations.append(epoch.allocationsPerStep)
+        if repeatIndex == 0 { accuracy = run.accuracy(on: data.test) }
+    }
+    let (median, allocationsPerStep) = (Timing.median(rates), allocations.max() ?? 0)
+    let records = BenchmarkRecord.training("mlp_train", shape: shape, threads: threads, rate: median,
+                                           allocationsPerStep: allocationsPerStep, printingJSON: options.json)
+    if !options.json {
+        print(pad("\(batch)", 6) + pad("\(threads)", 8) + pad(formatted(median, 0), 12)
+              + pad(formatted(rates.min() ?? 0, 0), 10) + pad(formatted(rates.max() ?? 0, 0), 10)
+              + pad(formatted(1e6 * Double(batch) / median, 1), 10)
+              + pad(allocationsPerStep < 0 ? "n/a" : formatted(allocationsPerStep, 2), 12)
+              + pad(formatted(100 * accuracy, 2) + "%", 14))
+    }
+    return records
 }
 
 /// Forward-only throughput on the test set, in batches of 512 (printed and returned).

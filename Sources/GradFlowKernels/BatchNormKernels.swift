@@ -20,55 +20,91 @@ package enum BatchNormKernels {
     /// so the variance loses nothing to cancellation).
     package static func statistics(_ x: UnsafePointer<Float>, _ layout: Layout,
                                    mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>) {
-        run(layout) { c in
-            let count = Double(layout.perChannel)
-            var sum = 0.0
-            forEachRun(layout, c) { offset in sum += sumOf(x + offset, layout.spatial) }
-            let m = sum / count
-            var squares = 0.0
-            forEachRun(layout, c) { offset in squares += squaredDeviations(x + offset, layout.spatial, from: Float(m)) }
-            (mean[c], variance[c]) = (Float(m), Float(squares / count))
-        }
+        run(layout, Statistics(x: x, layout: layout, mean: mean, variance: variance))
     }
 
     /// `y = x · scale[c] + shift[c]` (`y` may alias `x`).
     package static func affine(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ layout: Layout,
                                scale: UnsafePointer<Float>, shift: UnsafePointer<Float>) {
-        run(layout) { c in
-            let (a, b) = (SIMD8<Float>(repeating: scale[c]), SIMD8<Float>(repeating: shift[c]))
-            forEachRun(layout, c) { offset in SIMDAccess.map(layout.spatial, x + offset, y + offset) { $0 * a + b } }
-        }
+        run(layout, Affine(x: x, y: y, layout: layout, scale: scale, shift: shift))
     }
 
     /// `sumDy[c] = Σ dy` and `sumDyX[c] = Σ dy · (x − mean[c])` over each channel.
     package static func gradientSums(_ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ layout: Layout, mean: UnsafePointer<Float>,
                                      sumDy: UnsafeMutablePointer<Float>, sumDyX: UnsafeMutablePointer<Float>) {
-        run(layout) { c in
-            var (total, weighted) = (0.0, 0.0)
-            let m = SIMD8<Float>(repeating: mean[c])
-            forEachRun(layout, c) { offset in
-                total += sumOf(dy + offset, layout.spatial)
-                var lanes = SIMD8<Float>(), i = 0
-                let (g, v) = (dy + offset, x + offset)
-                while i + 8 <= layout.spatial {
-                    lanes += SIMDAccess.load(g + i) * (SIMDAccess.load(v + i) - m)
-                    i += 8
-                }
-                var rest = Double(lanes.sum())
-                while i < layout.spatial { rest += Double(g[i] * (v[i] - mean[c])); i += 1 }
-                weighted += rest
-            }
-            (sumDy[c], sumDyX[c]) = (Float(total), Float(weighted))
-        }
+        run(layout, GradientSums(dy: dy, x: x, layout: layout, mean: mean, sumDy: sumDy, sumDyX: sumDyX))
     }
 
     /// `dx += a[c] · dy + b[c] · x + k[c]`: the input gradient of batch normalisation in one pass.
     package static func accumulateInputGradient(_ dx: UnsafeMutablePointer<Float>, _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
                                                 _ layout: Layout, a: UnsafePointer<Float>, b: UnsafePointer<Float>, k: UnsafePointer<Float>) {
-        run(layout) { c in
-            let (va, vb, vk) = (SIMD8<Float>(repeating: a[c]), SIMD8<Float>(repeating: b[c]), SIMD8<Float>(repeating: k[c]))
-            forEachRun(layout, c) { offset in
-                SIMDAccess.update(layout.spatial, dx + offset, dy + offset, x + offset) { d, g, v in d + va * g + vb * v + vk }
+        run(layout, InputGradient(dx: dx, dy: dy, x: x, layout: layout, a: a, b: b, k: k))
+    }
+
+    /// `statistics` for a range of channels.
+    private struct Statistics: RangeJob {
+        let x: UnsafePointer<Float>, layout: Layout
+        let mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>
+        func run(_ channels: Range<Int>) {
+            for c in channels {
+                let count = Double(layout.perChannel)
+                var sum = 0.0
+                forEachRun(layout, c) { offset in sum += sumOf(x + offset, layout.spatial) }
+                let m = sum / count
+                var squares = 0.0
+                forEachRun(layout, c) { offset in squares += squaredDeviations(x + offset, layout.spatial, from: Float(m)) }
+                (mean[c], variance[c]) = (Float(m), Float(squares / count))
+            }
+        }
+    }
+
+    /// `affine` for a range of channels.
+    private struct Affine: RangeJob {
+        let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, layout: Layout
+        let scale: UnsafePointer<Float>, shift: UnsafePointer<Float>
+        func run(_ channels: Range<Int>) {
+            for c in channels {
+                let (a, b) = (SIMD8<Float>(repeating: scale[c]), SIMD8<Float>(repeating: shift[c]))
+                forEachRun(layout, c) { offset in SIMDAccess.map(layout.spatial, x + offset, y + offset) { $0 * a + b } }
+            }
+        }
+    }
+
+    /// `gradientSums` for a range of channels.
+    private struct GradientSums: RangeJob {
+        let dy: UnsafePointer<Float>, x: UnsafePointer<Float>, layout: Layout, mean: UnsafePointer<Float>
+        let sumDy: UnsafeMutablePointer<Float>, sumDyX: UnsafeMutablePointer<Float>
+        func run(_ channels: Range<Int>) {
+            for c in channels {
+                var (total, weighted) = (0.0, 0.0)
+                let m = SIMD8<Float>(repeating: mean[c])
+                forEachRun(layout, c) { offset in
+                    total += sumOf(dy + offset, layout.spatial)
+                    var lanes = SIMD8<Float>(), i = 0
+                    let (g, v) = (dy + offset, x + offset)
+                    while i + 8 <= layout.spatial {
+                        lanes += SIMDAccess.load(g + i) * (SIMDAccess.load(v + i) - m)
+                        i += 8
+                    }
+                    var rest = Double(lanes.sum())
+                    while i < layout.spatial { rest += Double(g[i] * (v[i] - mean[c])); i += 1 }
+                    weighted += rest
+                }
+                (sumDy[c], sumDyX[c]) = (Float(total), Float(weighted))
+            }
+        }
+    }
+
+    /// `accumulateInputGradient` for a range of channels.
+    private struct InputGradient: RangeJob {
+        let dx: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, x: UnsafePointer<Float>, layout: Layout
+        let a: UnsafePointer<Float>, b: UnsafePointer<Float>, k: UnsafePointer<Float>
+        func run(_ channels: Range<Int>) {
+            for c in channels {
+                let (va, vb, vk) = (SIMD8<Float>(repeating: a[c]), SIMD8<Float>(repeating: b[c]), SIMD8<Float>(repeating: k[c]))
+                forEachRun(layout, c) { offset in
+                    SIMDAccess.update(layout.spatial, dx + offset, dy + offset, x + offset) { d, g, v in d + va * g + vb * v + vk }
+                }
             }
         }
     }
@@ -100,31 +136,11 @@ package enum BatchNormKernels {
         return total
     }
 
-    /// Runs `perChannel(c)` for every channel: on this thread for small tensors, else in one part
-    /// per thread, each a contiguous range of channels.
-    @inline(__always)
-    private static func run(_ layout: Layout, _ perChannel: (Int) -> Void) {
-        let threads = layout.batch * layout.channels * layout.spatial >= parallelThreshold ? min(KernelThreads.count, layout.channels) : 1
-        guard threads > 1 else {
-            for c in 0..<layout.channels { perChannel(c) }
-            return
-        }
-        withoutActuallyEscaping(perChannel) { body in
-            withUnsafePointer(to: body) { pointer in
-                parallelFor(threads, ChannelRanges(channels: layout.channels, parts: threads, body: UnsafeRawPointer(pointer)))
-            }
-        }
-    }
-}
-
-/// One part per thread, each calling the per-channel body for its contiguous range of channels.
-private struct ChannelRanges: ParallelJob {
-    let channels: Int, parts: Int
-    /// Points at the caller's `(Int) -> Void`, alive for the whole `parallelFor` call.
-    let body: UnsafeRawPointer
-
-    func runPart(_ index: Int) {
-        let perChannel = body.assumingMemoryBound(to: ((Int) -> Void).self).pointee
-        for c in (channels * index / parts)..<(channels * (index + 1) / parts) { perChannel(c) }
+    /// Runs `job` over all channels: on this thread for small tensors, else in one contiguous range
+    /// of channels per thread (no allocation: the job is a struct of pointers).
+    private static func run<Job: RangeJob>(_ layout: Layout, _ job: Job) {
+        let large = layout.batch * layout.channels * layout.spatial >= parallelThreshold
+        let parts = large ? min(availableThreads(KernelThreads.count), layout.channels) : 1
+        parallelRanges(layout.channels, parts: parts, alignment: 1, job)
     }
 }

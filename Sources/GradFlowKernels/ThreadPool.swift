@@ -71,6 +71,9 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
     /// Whether jobs currently run on the caller's thread alone (a worker found its core shared).
     var isSerial: Bool { serialUntil.load(ordering: .relaxed) >= ContentionMonitor.now() }
 
+    /// Ends a serial period early (for tests that need the workers).
+    func endSerialPeriod() { serialUntil.store(0, ordering: .relaxed) }
+
     /// Runs `job.runPart(i)` for `i` in `0..<count` on up to `threads` threads (the caller's included).
     func run<Job: ParallelJob>(_ count: Int, threads: Int, job: Job) {
         guard count > 1, threads > 1, count < 1 << 31, !isSerial,

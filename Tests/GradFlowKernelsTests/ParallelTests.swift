@@ -1,5 +1,5 @@
 import Dispatch
-import GradFlowKernels
+@testable import GradFlowKernels
 import Synchronization
 import XCTest
 
@@ -54,12 +54,11 @@ private struct Rendezvous: ParallelJob {
 }
 
 extension ParallelTests {
-    /// The pool's worker really runs parts beside the caller (unless contention sent the pool serial).
+    /// The pool's worker really runs parts beside the caller.
     func testParallelFor_twoThreads_runPartsConcurrently() {
+        ThreadPool.shared.endSerialPeriod()   // in case the machine was busy a moment ago
         let flags = Rendezvous.Flags()
         parallelFor(2, threads: 2, Rendezvous(flags: flags))
-        let bits = flags.bits.load(ordering: .relaxed)
-        XCTAssertEqual(bits & 0b11, 0b11, "both parts ran")
-        if availableThreads(2) == 2 { XCTAssertEqual(bits, 0b1111, "parts 0 and 1 overlapped in time") }
+        XCTAssertEqual(flags.bits.load(ordering: .relaxed), 0b1111, "both parts ran, overlapping in time")
     }
 }
