@@ -64,10 +64,11 @@ package func parallelFor<Job: ParallelJob>(_ count: Int, _ job: Job) {
     parallelFor(count, threads: KernelThreads.count, job)
 }
 
-/// The threads a job could use now: `threads`, or 1 while the pool runs serially because another
-/// process holds the second core (`ContentionMonitor`). Kernels that cut work into one piece per
-/// thread ask first, so they do not pay for a split (a GEMM repacks its shared operand per slab)
-/// that would run on one thread anyway.
+/// The threads a job could use now: `threads`, or 1 while the pool would run it serially — another
+/// process holds the second core (`ContentionMonitor`), or this is a part of a running job (a
+/// convolution's chunk calling a GEMM). Kernels that cut work into one piece per thread ask first,
+/// so they do not pay for a split (a GEMM repacks its shared operand per slab) that would run on
+/// one thread anyway.
 package func availableThreads(_ threads: Int) -> Int {
     threads > 1 && ThreadPool.shared.isSerial ? 1 : threads
 }

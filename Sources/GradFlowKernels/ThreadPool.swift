@@ -60,6 +60,8 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
     private let sleep = PThreadMutex()
     /// Held for the whole of a job; a second submitter that cannot take it runs serially instead.
     private let submission = PThreadMutex()
+    /// Whether `submission` is held (readable without taking it).
+    private let running = Atomic<Bool>(false)
     private var workerCount = 0
     private var generation: UInt32 = 0
     /// The caller's share of a core between consecutive jobs (under `submission`).
@@ -68,8 +70,11 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
     private var job: UnsafeRawPointer?
     private var jobType: (any ParallelJob.Type)?
 
-    /// Whether jobs currently run on the caller's thread alone (a worker found its core shared).
-    var isSerial: Bool { serialUntil.load(ordering: .relaxed) >= ContentionMonitor.now() }
+    /// Whether a job submitted now would run on the caller's thread alone: a worker found its core
+    /// shared, or another job is running (a job's parts that submit jobs run those serially).
+    var isSerial: Bool {
+        running.load(ordering: .relaxed) || serialUntil.load(ordering: .relaxed) >= ContentionMonitor.now()
+    }
 
     /// Ends a serial period early (for tests that need the workers).
     func endSerialPeriod() { serialUntil.store(0, ordering: .relaxed) }
@@ -81,7 +86,11 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
             for i in 0..<count { job.runPart(i) }
             return
         }
-        defer { submission.unlock() }
+        running.store(true, ordering: .relaxed)
+        defer {
+            running.store(false, ordering: .relaxed)
+            submission.unlock()
+        }
         watchCaller()
         let wanted = min(threads, count) - 1
         sleep.withLock { startWorkers(upTo: wanted) }
