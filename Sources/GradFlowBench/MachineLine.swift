@@ -8,17 +8,20 @@ import GradFlowKernels
 /// (clock × 32 flop per cycle per core: two FMA pipes × 8 float lanes × 2 flops, the figure of both
 /// AVX2 and Zen 4's double-pumped AVX-512).
 enum MachineLine {
-    static func text() -> String {
+    /// The line for a machine whose add chain ran at `gigahertz` (see `clock()`).
+    static func text(gigahertz: Double) -> String {
         let model = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .components(separatedBy: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let gigahertz = clock()
         let isa = GEMMKernel.isAVX512Supported ? "AVX-512 (small-row GEMM), AVX2+FMA (packed)"
             : GEMMKernel.isAVX2FMASupported ? "AVX2+FMA" : "portable"
         return "machine: \(model), \(cores) cores, \(String(format: "%.2f", gigahertz)) GHz (add chain), GEMM \(isa); "
-            + "FMA peak ≈ \(String(format: "%.0f", gigahertz * 32)) GFLOP/s per core"
+            + "FMA peak ≈ \(String(format: "%.0f", peakGFLOPS(gigahertz: gigahertz))) GFLOP/s per core"
     }
+
+    /// The FMA ceiling per core in GFLOP/s at `gigahertz`.
+    static func peakGFLOPS(gigahertz: Double) -> Double { gigahertz * 32 }
 
     /// GHz: the fastest of five timed chains of 80 M dependent adds.
     static func clock() -> Double {

@@ -21,7 +21,7 @@ struct ReferenceRecord: Decodable {
     }
 }
 
-/// The targets of issues 6, 12, 17 and 20, as (bench, shape, threads, framework) → the least ratio (speed
+/// The targets of issues 6, 12, 15, 17 and 20, as (bench, shape, threads, framework) → the least ratio (speed
 /// over the reference's: gradflow/reference for rates, reference/gradflow for times per call).
 /// A nil `shape` or `threads` matches any.
 private struct Target {
@@ -33,8 +33,11 @@ private struct Target {
 
     static let all: [Target] = ["512x512x512", "1024x1024x1024", "64x784x128", "784x64x128:At", "64x128x784:Bt"].map {
         Target(bench: "gemm", shape: $0, threads: 1, framework: "numpy", minimumRatio: 0.9)
+    } + ["256x256x256", "512x512x512", "1024x1024x1024", "64x784x128", "784x64x128:At", "64x128x784:Bt"].map {
+        Target(bench: "gemm", shape: $0, threads: 2, framework: "numpy", minimumRatio: 1.0)
     } + [
-        Target(bench: "gemm", shape: "512x512x512", threads: 2, framework: "numpy", minimumRatio: 0.8),
+        Target(bench: "mlp_train", shape: "784-128-64-10/b64", threads: 2, framework: "torch-manual", minimumRatio: 1.8),
+        Target(bench: "mlp_train", shape: "784-128-64-10/b512", threads: 2, framework: "torch-manual", minimumRatio: 1.35),
         Target(bench: "mlp_train", shape: "784-128-64-10/b64", threads: nil, framework: "torch-autograd", minimumRatio: 1.5),
         Target(bench: "mlp_train", shape: "784-128-64-10/b512", threads: nil, framework: "torch-autograd", minimumRatio: 1.0),
         Target(bench: "csv_load", shape: nil, threads: 2, framework: "pandas", minimumRatio: 1.0),
@@ -53,9 +56,11 @@ private struct Target {
 
 /// Prints, for every (bench, shape, threads) that GradFlow and the reference file both have, the
 /// GradFlow value, each reference framework's value and the ratio gradflow/reference, marking the
-/// issue-6 targets met or missed; then the checks that need no reference (2 threads never slower than
-/// 1 thread on a GEMM shape, within 5% noise; 0 allocations per training step). O(records²), a few hundred at most.
-func printReferenceComparison(results: [BenchmarkRecord], reference: [ReferenceRecord]) {
+/// issues' targets met or missed; then the checks that need no reference (2 threads never slower than
+/// 1 thread on a GEMM shape, within 5% noise, nor beside a busy process; the MLP's two-thread speed-up
+/// and one-thread share of the FMA ceiling at `peakGFLOPS` per core; 0 allocations per training step).
+/// O(records²), a few hundred at most.
+func printReferenceComparison(results: [BenchmarkRecord], reference: [ReferenceRecord], peakGFLOPS: Double) {
     print("\nGradFlow vs reference (ratio = gradflow / reference for rates, reference / gradflow for times per call: higher is better)")
     print(pad("bench", 11) + pad("shape", 20) + pad("thr", 4) + pad("gradflow", 11) + pad("framework", 24)
           + pad("reference", 11) + pad("ratio", 7) + "target")
@@ -86,6 +91,7 @@ func printReferenceComparison(results: [BenchmarkRecord], reference: [ReferenceR
         print("gemm \(record.shape): \(record.threads) threads / 1 thread = \(String(format: "%.2f", ratio)) "
               + (ratio >= 0.95 ? "met" : "MISSED") + " (never slower than 1 thread, ±5% noise)")
     }
+    missed += printMLPThreadChecks(results, peakGFLOPS: peakGFLOPS)
     // Concurrent callers' counts include Dispatch's own bookkeeping for its worker threads, so the
     // 0-allocation rule is checked on one caller (every path, every batch size).
     for record in results where record.bench == "alloc_per_step" || (record.bench == "alloc_per_call" && record.threads == 1) {
@@ -94,6 +100,43 @@ func printReferenceComparison(results: [BenchmarkRecord], reference: [ReferenceR
               + (record.value == 0 ? "met" : "MISSED") + " (0)")
     }
     print(missed == 0 ? "all targets met" : "\(missed) target(s) missed")
+}
+
+/// FLOPs of one MNIST MLP training sample: the forward and weight-gradient GEMMs (2·(784·128 +
+/// 128·64 + 64·10) each) and the input gradients of layers 2 and 3 (2·(128·64 + 64·10)).
+private let mlpFLOPsPerSample: Double = {
+    let weights = 784 * 128 + 128 * 64 + 64 * 10, innerWeights = 128 * 64 + 64 * 10
+    return Double(2 * weights * 2 + 2 * innerWeights)   // 454,400
+}()
+
+/// Issue 15's checks on the MLP rows: two threads against one (≥ 1.6× at batch 64; never slower
+/// beside a busy process), and one thread against the FMA ceiling (≥ 80 % at batch 64, 85 % at 512).
+/// Prints a line per check and returns how many were missed.
+private func printMLPThreadChecks(_ results: [BenchmarkRecord], peakGFLOPS: Double) -> Int {
+    func rate(_ shape: String, _ threads: Int) -> Double? {
+        results.first { $0.bench == "mlp_train" && $0.shape == shape && $0.threads == threads }?.value
+    }
+    var missed = 0
+    func check(_ text: String, _ value: Double, atLeast bar: Double, _ rule: String) {
+        if value < bar { missed += 1 }
+        print(text + " = " + String(format: "%.2f", value) + " " + (value >= bar ? "met" : "MISSED") + " (\(rule))")
+    }
+    let ceiling = peakGFLOPS * 1e9 / mlpFLOPsPerSample
+    for (batch, speedUp, share) in [(64, 1.6, 0.80), (512, 0.0, 0.85)] {
+        let shape = "784-128-64-10/b\(batch)"
+        if let one = rate(shape, 1), let two = rate(shape, 2), speedUp > 0 {
+            check("mlp_train \(shape): 2 threads / 1 thread", two / one, atLeast: speedUp, "≥ \(speedUp)×")
+        }
+        if let one = rate(shape, 1) {
+            check("mlp_train \(shape): 1 thread / FMA ceiling \(String(format: "%.0f", ceiling)) samples/s", one / ceiling,
+                  atLeast: share, "≥ \(share)")
+        }
+        if let one = rate(shape + "+busy", 1), let two = rate(shape + "+busy", 2) {
+            check("mlp_train \(shape) beside a busy process: 2 threads / 1 thread", two / one, atLeast: 0.95,
+                  "never slower than 1 thread, ±5% noise")
+        }
+    }
+    return missed
 }
 
 private func number(_ value: Double) -> String {

@@ -14,7 +14,8 @@ do {
         exit(0)
     }
     let reference = try options.referencePath.map { try ReferenceRecord.load(path: $0) }
-    if !options.json { print(MachineLine.text()) }
+    let gigahertz = MachineLine.clock()
+    if !options.json { print(MachineLine.text(gigahertz: gigahertz)) }
     var results: [BenchmarkRecord] = []
     // CSV first: its peak-memory figure is the process's, so it must come before the others.
     if options.filter == .csv || options.filter == .all { results += runCSVBenchmarks(options: options) }
@@ -23,7 +24,8 @@ do {
     if options.filter == .cnn || options.filter == .all { results += runCNNBenchmarks(options: options) }
     if options.filter == .infer || options.filter == .all { results += runInferenceBenchmarks(options: options) }
     if options.filter == .eager || options.filter == .all { results += runEagerBenchmarks(options: options) }
-    if let reference { printReferenceComparison(results: results, reference: reference) }
+    if let reference { printReferenceComparison(results: results, reference: reference,
+                                                           peakGFLOPS: MachineLine.peakGFLOPS(gigahertz: gigahertz)) }
 } catch {
     print("GradFlowBench: \(error)")
     exit(2)
