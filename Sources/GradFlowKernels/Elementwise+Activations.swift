@@ -2,24 +2,24 @@
 /// (`dx[i] += …`), so a node whose output feeds several consumers, or that uses one input twice,
 /// gets the sum of the partials. The forward functions rely on `VectorMath` (see its accuracy).
 extension Elementwise {
-    /// `y[i] = max(x[i], 0)` (NaN stays NaN).
+    /// `y[i] = max(x[i], 0)` (NaN stays NaN). Large tensors: one range per thread (`parallelRanges`).
     package static func relu(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
         let (x, y, n) = checked(x, y)
-        SIMDAccess.map(n, x, y) { $0.replacing(with: 0, where: $0 .< 0) }
+        parallelRanges(n, parts: elementwiseParts(n), ReLURange(x: x, dy: nil, y: y, pass: .forward))
     }
 
     /// `dx[i] += y[i] > 0 ? dy[i] : 0`, where `y` is ReLU's output.
     package static func reluBackward(output y: UnsafeBufferPointer<Float>, upstream dy: UnsafeBufferPointer<Float>,
                                      accumulatingInto dx: UnsafeMutableBufferPointer<Float>) {
         let (y, dy, dx, n) = checked(y, dy, dx)
-        SIMDAccess.update(n, dx, y, dy) { acc, out, up in acc + up.replacing(with: 0, where: .!(out .> 0)) }
+        parallelRanges(n, parts: elementwiseParts(n), ReLURange(x: y, dy: dy, y: dx, pass: .accumulatingBackward))
     }
 
     /// `dx[i] = y[i] > 0 ? dy[i] : 0` (the assigning form, for the only writer of `dx`).
     package static func reluBackward(output y: UnsafeBufferPointer<Float>, upstream dy: UnsafeBufferPointer<Float>,
                                      into dx: UnsafeMutableBufferPointer<Float>) {
         let (y, dy, dx, n) = checked(y, dy, dx)
-        SIMDAccess.map(n, y, dy, dx) { out, up in up.replacing(with: 0, where: .!(out .> 0)) }
+        parallelRanges(n, parts: elementwiseParts(n), ReLURange(x: y, dy: dy, y: dx, pass: .backward))
     }
 
     /// `y[i] = 1 / (1 + e^(−x[i]))`, stable for large |x| (exactly 0 or 1 at ±1000).
@@ -52,5 +52,25 @@ extension Elementwise {
     package static func exp(_ x: UnsafeBufferPointer<Float>, into y: UnsafeMutableBufferPointer<Float>) {
         let (x, y, n) = checked(x, y)
         SIMDAccess.map(n, x, y) { VectorMath.exp($0) }
+    }
+}
+
+/// A range of one of ReLU's passes: forward `y = max(x, 0)`; backward with `x` ReLU's output and `y`
+/// the input gradient, assigned or accumulated.
+private struct ReLURange: RangeJob {
+    enum Pass { case forward, backward, accumulatingBackward }
+    let x: UnsafePointer<Float>, dy: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>
+    let pass: Pass
+
+    func run(_ range: Range<Int>) {
+        let (x, y, n) = (x + range.lowerBound, y + range.lowerBound, range.count)
+        guard let dy = dy.map({ $0 + range.lowerBound }) else {
+            return SIMDAccess.map(n, x, y) { $0.replacing(with: 0, where: $0 .< 0) }
+        }
+        if pass == .accumulatingBackward {
+            SIMDAccess.update(n, y, x, dy) { acc, out, up in acc + up.replacing(with: 0, where: .!(out .> 0)) }
+        } else {
+            SIMDAccess.map(n, x, dy, y) { out, up in up.replacing(with: 0, where: .!(out .> 0)) }
+        }
     }
 }

@@ -13,7 +13,8 @@ import GradFlowKernels
 /// matrix and one packed FMA GEMM `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, chunk·oh·ow]`, then the bias
 /// added while copying into NCHW (see `chunkFloats` for the measured chunk size). Chunks are split
 /// across the kernel threads, each part with its own planned scratch and partial weight gradient
-/// (summed in part order, so results do not depend on which thread ran what). A direct kernel
+/// (summed in part order). The number of parts is fixed (`parts`), not the thread count, so results
+/// are the same bits on any number of threads and whichever thread ran what. A direct kernel
 /// was not chosen: the GEMM is the library's fastest loop, and im2col costs one pass over `kh·kw`
 /// copies of the input.
 /// Gradients: `∂L/∂w += ∂L/∂y · colsᵀ` (cols rebuilt, not kept), `∂L/∂cols = Wᵀ · ∂L/∂y` then col2im
@@ -114,6 +115,11 @@ public final class Conv2D: Node, GraphOperation {
     /// chunks (the whole batch) 7.5k samples/s, 1 MiB 9.4k, 256 KiB 9.6k.
     static let chunkFloats = 1 << 16
 
+    /// The most parts a pass is cut into (each with its own scratch slot and partial weight
+    /// gradient): two per thread on two cores, for load balance when the other core is busy. Fixed
+    /// so that the weight gradient's sum over parts does not depend on the thread count.
+    static let parts = 4
+
     /// The planned work: geometry, chunking and one scratch slot per part. Parts run concurrently
     /// (`parallelFor`, one thread per part at a time; whichever thread is free takes the next part,
     /// so a busy core only means the others take more), part `s` doing chunks `s`, `s + parts`, ….
@@ -144,7 +150,7 @@ public final class Conv2D: Node, GraphOperation {
         (plan.batch, plan.outputs) = (x[0], w[0])
         plan.chunk = max(1, min(x[0], Conv2D.chunkFloats / max(g.columnRows * g.columnCount, 1)))
         plan.chunks = (x[0] + plan.chunk - 1) / plan.chunk
-        plan.parts = min(plan.chunks, 2 * KernelThreads.count)
+        plan.parts = min(plan.chunks, Conv2D.parts)
         plan.columnsSize = g.columnRows * plan.chunk * g.columnCount
         plan.columnGradientSize = inboundNodes[0].needsGradient ? plan.columnsSize : 0
         plan.outputSize = w[0] / groups * plan.chunk * g.columnCount
@@ -184,10 +190,7 @@ public final class Conv2D: Node, GraphOperation {
             if bNode.needsGradient {
                 bNode.gradient.withWritePointer { db in
                     for n in 0..<plan.batch { for o in 0..<plan.outputs {
-                        let row = dy + (n * plan.outputs + o) * p
-                        var sum: Float = 0
-                        for i in 0..<p { sum += row[i] }
-                        db[o] += sum
+                        db[o] += Elementwise.sum(UnsafeBufferPointer(start: dy + (n * plan.outputs + o) * p, count: p))
                     } }
                 }
             }

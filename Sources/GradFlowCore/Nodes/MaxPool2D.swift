@@ -23,7 +23,9 @@ public final class MaxPool2D: Pool2DNode, GraphOperation {
         let (planes, plane, outputs) = (shape[0] * shape[1], shape[2] * shape[3], g.outputHeight * g.outputWidth)
         inboundNodes[0].value.withReadPointer { x in value.withWritePointer { y in winners.withUnsafeMutableBufferPointer { won in
             if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideY == 2 && g.strideX == 2 && g.padTop == 0 && g.padLeft == 0 {
-                MaxPool2D.pool2x2(x, y, won.baseAddress!, planes: planes, g)   // LeNet's and most CNNs' pooling
+                // LeNet's and most CNNs' pooling; large batches one range of planes per thread.
+                let job = Pool2x2(x: x, y: y, won: won.baseAddress!, geometry: g)
+                parallelRanges(planes, parts: elementwiseParts(planes * plane), alignment: 1, job)
                 return
             }
             if g.padTop == 0 && g.padLeft == 0 {   // every window lies inside the image: no bounds checks
@@ -69,39 +71,44 @@ public final class MaxPool2D: Pool2DNode, GraphOperation {
     /// window row are read as 16 floats each and split into even and odd columns, so the four
     /// candidates of eight windows are four SIMD8 vectors; ties go to the first candidate in window
     /// order (row 0 then row 1, left then right), as the general loop does.
-    private static func pool2x2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ won: UnsafeMutablePointer<Int32>,
-                                planes: Int, _ g: WindowGeometry) {
-        let (width, plane, outputs) = (g.width, g.height * g.width, g.outputHeight * g.outputWidth)
-        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-        for c in 0..<planes {
-            let source = x + c * plane
-            for oy in 0..<g.outputHeight {
-                let (top, bottom) = (source + 2 * oy * width, source + (2 * oy + 1) * width)
-                let out = c * outputs + oy * g.outputWidth
-                var ox = 0
-                while ox + 8 <= g.outputWidth {
-                    let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                    let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                    let origin = SIMD8<Int32>(repeating: Int32(2 * oy * width + 2 * ox)) &+ lanes
-                    var (best, at) = (upper.evenHalf, origin)
-                    var mask = upper.oddHalf .> best
-                    best.replace(with: upper.oddHalf, where: mask); at.replace(with: origin &+ 1, where: mask)
-                    mask = lower.evenHalf .> best
-                    best.replace(with: lower.evenHalf, where: mask); at.replace(with: origin &+ Int32(width), where: mask)
-                    mask = lower.oddHalf .> best
-                    best.replace(with: lower.oddHalf, where: mask); at.replace(with: origin &+ Int32(width + 1), where: mask)
-                    UnsafeMutableRawPointer(y + out + ox).storeBytes(of: best, as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(won + out + ox).storeBytes(of: at, as: SIMD8<Int32>.self)
-                    ox += 8
-                }
-                while ox < g.outputWidth {
-                    let origin = 2 * oy * width + 2 * ox
-                    var (best, at) = (source[origin], origin)
-                    if source[origin + 1] > best { (best, at) = (source[origin + 1], origin + 1) }
-                    if source[origin + width] > best { (best, at) = (source[origin + width], origin + width) }
-                    if source[origin + width + 1] > best { (best, at) = (source[origin + width + 1], origin + width + 1) }
-                    (y[out + ox], won[out + ox]) = (best, Int32(at))
-                    ox += 1
+    private struct Pool2x2: RangeJob {
+        let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, won: UnsafeMutablePointer<Int32>
+        let geometry: WindowGeometry
+
+        func run(_ planes: Range<Int>) {
+            let g = geometry
+            let (width, plane, outputs) = (g.width, g.height * g.width, g.outputHeight * g.outputWidth)
+            let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
+            for c in planes {
+                let source = x + c * plane
+                for oy in 0..<g.outputHeight {
+                    let (top, bottom) = (source + 2 * oy * width, source + (2 * oy + 1) * width)
+                    let out = c * outputs + oy * g.outputWidth
+                    var ox = 0
+                    while ox + 8 <= g.outputWidth {
+                        let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                        let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+                        let origin = SIMD8<Int32>(repeating: Int32(2 * oy * width + 2 * ox)) &+ lanes
+                        var (best, at) = (upper.evenHalf, origin)
+                        var mask = upper.oddHalf .> best
+                        best.replace(with: upper.oddHalf, where: mask); at.replace(with: origin &+ 1, where: mask)
+                        mask = lower.evenHalf .> best
+                        best.replace(with: lower.evenHalf, where: mask); at.replace(with: origin &+ Int32(width), where: mask)
+                        mask = lower.oddHalf .> best
+                        best.replace(with: lower.oddHalf, where: mask); at.replace(with: origin &+ Int32(width + 1), where: mask)
+                        UnsafeMutableRawPointer(y + out + ox).storeBytes(of: best, as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(won + out + ox).storeBytes(of: at, as: SIMD8<Int32>.self)
+                        ox += 8
+                    }
+                    while ox < g.outputWidth {
+                        let origin = 2 * oy * width + 2 * ox
+                        var (best, at) = (source[origin], origin)
+                        if source[origin + 1] > best { (best, at) = (source[origin + 1], origin + 1) }
+                        if source[origin + width] > best { (best, at) = (source[origin + width], origin + width) }
+                        if source[origin + width + 1] > best { (best, at) = (source[origin + width + 1], origin + width + 1) }
+                        (y[out + ox], won[out + ox]) = (best, Int32(at))
+                        ox += 1
+                    }
                 }
             }
         }
@@ -114,11 +121,23 @@ public final class MaxPool2D: Pool2DNode, GraphOperation {
         let (plane, outputs) = (shape[2] * shape[3], value.count / max(shape[0] * shape[1], 1))
         let planes = shape[0] * shape[1]
         gradient.withReadPointer { dy in x.gradient.withWritePointer { dx in winners.withUnsafeBufferPointer { won in
-            for p in 0..<planes {   // plane by plane: no division per element
+            let job = ScatterToWinners(dy: dy, dx: dx, won: won.baseAddress!, plane: plane, outputs: outputs)
+            parallelRanges(planes, parts: elementwiseParts(planes * plane), alignment: 1, job)
+        } } }
+    }
+
+    /// The backward for a range of planes, plane by plane (no division per element): each output's
+    /// gradient goes to the input position that won its window.
+    private struct ScatterToWinners: RangeJob {
+        let dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, won: UnsafePointer<Int32>
+        let plane: Int, outputs: Int
+
+        func run(_ planes: Range<Int>) {
+            for p in planes {
                 let (target, first) = (dx + p * plane, p * outputs)
                 for index in first..<(first + outputs) { target[Int(won[index])] += dy[index] }
             }
-        } } }
+        }
     }
 }
 

@@ -120,6 +120,26 @@ final class ConvolutionTests: XCTestCase {
         try assertGradientMatchesNumerical(values: [Tensor.randomNormal([1, 2, 4, 18], using: &rng)]) { p in try! MaxPool2D(p[0], kernel: (2, 2)) }
     }
 
+    /// Convolution, ReLU and 2×2 max pooling on tensors large enough to be split across threads
+    /// (chunks of images; ranges of elements; ranges of planes): two threads give the bits of one.
+    func testTwoThreads_giveTheSameBitsAsOne() throws {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        var generator = RandomGenerator(seed: 8)
+        let (xv, wv) = (Tensor.randomNormal([8, 3, 34, 34], using: &generator), Tensor.randomNormal([6, 3, 3, 3], using: &generator))
+        let weights = Tensor.randomNormal([8, 6, 16, 16], using: &generator)   // 8·6·32·32 = 49 152 floats before pooling
+        var results: [[Tensor]] = []
+        for threads in [1, 2] {
+            ComputeThreads.count = threads
+            let (x, w, b) = (Parameter("x", xv), Parameter("w", wv), Parameter("b", .zeros([6])))
+            let pooled = try MaxPool2D(ReLU(Conv2D(x, w, b)), kernel: (2, 2))
+            let graph = try Graph(loss: WeightedSum(pooled, weights: weights))
+            _ = try graph.forwardAndBackward()
+            results.append([pooled.value, x.gradient, w.gradient, b.gradient])
+        }
+        XCTAssertEqual(results[0], results[1])
+    }
+
     func testPooling_backwardMatchesFiniteDifferences() throws {
         // Distinct values (no ties), so max pooling is differentiable at the point checked.
         let distinct = try Tensor(shape: [2, 2, 5, 6], scalars: (0..<120).map { Float(($0 * 37) % 120) / 30 - 2 })
