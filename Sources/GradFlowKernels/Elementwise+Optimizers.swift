@@ -62,3 +62,56 @@ private struct SGDRange: RangeJob {
         }
     }
 }
+
+extension Elementwise {
+    /// One Adam step in PyTorch's arrangement, for `i < θ.count`, with `m = moments[0..<n]` and
+    /// `v = moments[n..<2n]`: `g = grad[i] + λ·θ[i]`, `m ← β₁m + (1 − β₁)g`, `v ← β₂v + (1 − β₂)g·g`,
+    /// `θ ← shrink·θ − stepSize·m / (√v / rootCorrection2 + ε)` (`shrink` is AdamW's decoupled decay).
+    /// The same operations in the same order as that scalar formula, eight lanes at a time (so the
+    /// bits equal the scalar loop's); large parameters one range per thread. O(n).
+    package static func adamStep(_ theta: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
+                                 moments: UnsafeMutableBufferPointer<Float>, beta1: Float, beta2: Float, epsilon: Float,
+                                 stepSize: Float, rootCorrection2: Float, coupledDecay: Float, shrink: Float) {
+        let n = theta.count
+        precondition(gradient.count >= n && moments.count >= 2 * n, "adamStep: buffers too short")
+        guard let t = theta.baseAddress, let g = gradient.baseAddress, let m = moments.baseAddress else { return }
+        let job = AdamRange(t: t, g: g, m: m, v: m + n, beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: stepSize,
+                            rootCorrection2: rootCorrection2, coupledDecay: coupledDecay, shrink: shrink)
+        parallelRanges(n, parts: elementwiseParts(n), job)
+    }
+}
+
+/// One range of an Adam step (see `Elementwise.adamStep`).
+private struct AdamRange: RangeJob {
+    let t: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    let beta1: Float, beta2: Float, epsilon: Float, stepSize: Float, rootCorrection2: Float, coupledDecay: Float, shrink: Float
+
+    func run(_ range: Range<Int>) {
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let (newTheta, newM, newV) = step(SIMDAccess.load(t + i), SIMDAccess.load(g + i), SIMDAccess.load(m + i), SIMDAccess.load(v + i))
+            SIMDAccess.store(newM, m + i)
+            SIMDAccess.store(newV, v + i)
+            SIMDAccess.store(newTheta, t + i)
+            i += 8
+        }
+        if i < range.upperBound {
+            let rest = range.upperBound - i
+            let (newTheta, newM, newV) = step(SIMDAccess.loadPartial(t + i, rest, padding: 0), SIMDAccess.loadPartial(g + i, rest, padding: 0),
+                                              SIMDAccess.loadPartial(m + i, rest, padding: 0), SIMDAccess.loadPartial(v + i, rest, padding: 0))
+            SIMDAccess.storePartial(newM, m + i, rest)
+            SIMDAccess.storePartial(newV, v + i, rest)
+            SIMDAccess.storePartial(newTheta, t + i, rest)
+        }
+    }
+
+    @inline(__always)
+    private func step(_ theta: SIMD8<Float>, _ gradient: SIMD8<Float>, _ m: SIMD8<Float>, _ v: SIMD8<Float>)
+        -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+        let g = gradient + coupledDecay * theta
+        let newM = beta1 * m + (1 - beta1) * g
+        let newV = beta2 * v + (1 - beta2) * g * g
+        let newTheta = shrink * theta - stepSize * newM / (newV.squareRoot() / rootCorrection2 + epsilon)
+        return (newTheta, newM, newV)
+    }
+}

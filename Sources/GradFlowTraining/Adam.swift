@@ -1,4 +1,5 @@
 import GradFlowCore
+import GradFlowKernels
 
 /// Adam with bias correction, with PyTorch's `torch.optim.Adam` semantics (weight decay, if any,
 /// is the coupled L2 kind; see `AdamW` for the decoupled kind).
@@ -60,18 +61,12 @@ public final class Adam: Optimizer {
             let decay = decayExcludes.rate(weightDecay, for: parameter)
             let (coupled, shrink) = isDecoupled ? (Float(0), 1 - eta * decay) : (decay, Float(1))
             slots.update(parameter) { theta, gradient, moments, step in
-                let count = theta.count
                 // PyTorch's arrangement: θ −= (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε).
                 let stepSize = eta / Float(1 - power(Double(beta1), step))
                 let rootCorrection2 = Float((1 - power(Double(beta2), step)).squareRoot())
-                for i in 0..<count {
-                    let g = gradient[i] + coupled * theta[i]
-                    let m = beta1 * moments[i] + (1 - beta1) * g
-                    let v = beta2 * moments[count + i] + (1 - beta2) * g * g
-                    moments[i] = m
-                    moments[count + i] = v
-                    theta[i] = shrink * theta[i] - stepSize * m / (v.squareRoot() / rootCorrection2 + epsilon)
-                }
+                Elementwise.adamStep(theta, gradient: gradient, moments: moments, beta1: beta1, beta2: beta2,
+                                     epsilon: epsilon, stepSize: stepSize, rootCorrection2: rootCorrection2,
+                                     coupledDecay: coupled, shrink: shrink)
             }
         }
     }
