@@ -51,8 +51,9 @@ struct ContentionMonitor {
     /// which the pool should run serially when this thread was contended, or nil.
     /// `cpuTime` reads the thread's CPU clock (a parameter so that tests can drive the monitor).
     mutating func account(at now: UInt64, cpuTime: () -> UInt64 = ContentionMonitor.threadCPUTime) -> UInt64? {
-        guard now - wallStart >= Self.accountingInterval else { return nil }
+        guard now >= wallStart, now - wallStart >= Self.accountingInterval else { return nil }
         let cpu = cpuTime()
+        guard cpu >= cpuStart else { begin(at: now, cpuTime: { cpu }); return nil }   // not the thread that began
         wallTotal += now - wallStart
         cpuTotal += cpu - cpuStart
         (wallStart, cpuStart) = (now, cpu)

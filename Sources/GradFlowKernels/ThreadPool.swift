@@ -67,6 +67,7 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
     /// The caller's share of a core between consecutive jobs (under `submission`).
     private var callerMonitor = ContentionMonitor()
     private var lastJobStart: UInt64 = 0
+    private var lastCaller = pthread_self()
     private var job: UnsafeRawPointer?
     private var jobType: (any ParallelJob.Type)?
 
@@ -108,12 +109,15 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
         }
     }
 
-    /// Accounts the caller's time since the previous job when jobs come close together (a training
-    /// step's: the caller was runnable all along); after a longer gap it may have been idle, and a new
-    /// span starts.
+    /// Accounts the caller's time since the previous job when jobs come close together from the same
+    /// thread (a training step's: the caller was runnable all along); after a longer gap it may have
+    /// been idle, and a new span starts.
     private func watchCaller() {
         let now = ContentionMonitor.now()
-        if now - lastJobStart > Self.spanGapNanoseconds {
+        let thread = pthread_self()
+        defer { lastCaller = thread }
+        // A CPU clock belongs to one thread: a new caller starts a new span.
+        if now - lastJobStart > Self.spanGapNanoseconds || pthread_equal(thread, lastCaller) == 0 {
             callerMonitor.begin(at: now)
         } else if let until = callerMonitor.account(at: now) {
             serialUntil.store(until, ordering: .relaxed)

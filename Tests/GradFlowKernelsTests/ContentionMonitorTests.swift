@@ -4,11 +4,11 @@ import XCTest
 /// The pool's back-off rule, driven with made-up clocks: a thread that gets less than 75 % of a core
 /// in two 10 ms windows running switches the pool to serial work for 50 ms, then 100 ms, ….
 final class ContentionMonitorTests: XCTestCase {
-    private let millisecond: UInt64 = 1_000_000
+    let millisecond: UInt64 = 1_000_000
 
     /// Accounts `windows` windows of 10 ms in 1 ms spans, each span getting `share` of the CPU;
     /// returns the serial deadlines the monitor asked for.
-    private func run(_ monitor: inout ContentionMonitor, from start: inout UInt64, cpu: inout UInt64,
+    func run(_ monitor: inout ContentionMonitor, from start: inout UInt64, cpu: inout UInt64,
                      windows: Int, share: Double) -> [UInt64] {
         var deadlines: [UInt64] = []
         for _ in 0..<(10 * windows) {
@@ -58,5 +58,17 @@ final class ContentionMonitorTests: XCTestCase {
         var monitor = ContentionMonitor()
         monitor.begin(at: 1_000 * millisecond, cpuTime: { 0 })
         XCTAssertNil(monitor.account(at: 1_000 * millisecond + 1_000, cpuTime: { XCTFail("read the CPU clock"); return 0 }))
+    }
+}
+
+extension ContentionMonitorTests {
+    /// A span begun on one thread and accounted on another (its CPU clock lower) starts over instead
+    /// of trapping on the negative difference.
+    func testACPUClockThatWentBackwards_startsANewSpan() {
+        var monitor = ContentionMonitor()
+        monitor.begin(at: 1_000 * millisecond, cpuTime: { 900 * self.millisecond })
+        XCTAssertNil(monitor.account(at: 1_020 * millisecond, cpuTime: { 5 * self.millisecond }))
+        var (now, cpu): (UInt64, UInt64) = (1_020 * millisecond, 5 * millisecond)
+        XCTAssertEqual(run(&monitor, from: &now, cpu: &cpu, windows: 3, share: 1), [])
     }
 }
