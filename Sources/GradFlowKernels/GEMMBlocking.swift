@@ -17,8 +17,10 @@ enum GEMMBlocking {
     static let nc = 4096
     /// Below this many flops (2·m·n·k) a GEMM stays on the caller's thread. The pool's polling
     /// workers join a job within a microsecond, and a split repacks the shared operand once per
-    /// thread; measured on the MNIST MLP step, splitting from 0.5 MFLOP (the 64×128×64 layer) up
-    /// gained over 2 MFLOP. A busy second core is handled by the pool (`ContentionMonitor`), not here.
+    /// thread. Measured on the MNIST MLP at batch 64, two threads: 0.5 and 2 MFLOP gave the same
+    /// step rate within noise; at 0.5 the 64×128×64 layer's GEMMs (1 MFLOP) split too, and
+    /// `gradflow plan --profile` shows them 1.5× faster on two threads. A busy second core is
+    /// handled by the pool (`ContentionMonitor`), not here.
     static let parallelThresholdFlops = 500_000
     /// At most this many slabs per thread in a parallel GEMM (load balancing on a shared machine).
     static let oversplit = 2

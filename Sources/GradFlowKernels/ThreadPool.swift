@@ -38,9 +38,9 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
     static let shared = ThreadPool()
 
     /// How long an idle worker polls for the next job before sleeping (and how long a caller polls
-    /// for running parts before sleeping). Measured: a worker woken from sleep joins a job
-    /// 30–60 µs late, longer than a small GEMM; between the nodes of a training step the gaps are
-    /// far shorter than this.
+    /// for running parts before sleeping). Waking a sleeping worker costs tens of microseconds (the
+    /// old blocking pool's measurements: its threshold kept GEMMs under 16 MFLOP on one thread),
+    /// longer than a small GEMM; between the nodes of a training step the gaps are far shorter.
     static let spinNanoseconds: UInt64 = 200_000
     /// Jobs further apart than this do not tell whether the caller had a core (it may have waited).
     static let spanGapNanoseconds: UInt64 = 2_000_000
