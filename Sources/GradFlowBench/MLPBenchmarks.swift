@@ -25,6 +25,12 @@ func runMLPBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
         for threads in options.threads {
             records += runMLPTraining(batch: batch, threads: threads, shape: "784-128-64-10/b\(batch)", data: data, options: options)
         }
+        if !options.json {   // the per-layer report: where each thread count spends the step
+            for threads in options.threads {
+                KernelThreads.setCount(threads)
+                print(MLPTrainingRun(seed: 0, batch: batch).profile(on: data.train, steps: batch == 64 ? 300 : 40, threads: threads))
+            }
+        }
     }
     // The same with another process spinning: two threads must not lose to one (the pool backs
     // off to serial work when its worker finds its core shared).
@@ -178,6 +184,14 @@ final class MLPTrainingRun {
         labels.value.copyRows(rows, from: data.labels)
         do { try graph.forwardAndBackward() } catch { preconditionFailure("internal: benchmark step failed: \(error)") }
         optimizer.update(graph.trainables)
+    }
+
+    /// Each node's forward and backward time over `steps` steps on the first batch (`GraphProfile`).
+    func profile(on data: Dataset, steps: Int, threads: Int) -> String {
+        step(Array(0..<batch)[...], data)
+        guard let profile = try? GraphProfile(graph: graph, steps: steps) else { return "  (profile failed)" }
+        return "  per node (\(steps) steps, batch \(batch), \(threads) thread(s)):\n"
+            + profile.text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
     }
 
     /// Test accuracy, evaluated forward-only in batches of `batch`.
