@@ -24,9 +24,11 @@ enum GEMMBlocking {
     static let parallelThresholdFlops = 500_000
     /// At most this many slabs per thread in a parallel GEMM (load balancing on a shared machine).
     static let oversplit = 2
-    /// The least flops per slab when a GEMM is cut into more slabs than threads: a slab of 48 MFLOP
-    /// runs ≈ 0.6 ms, against ≈ 20 µs to repack a 784×128 operand.
-    static let oversplitFlops = 48_000_000
+    /// The least flops per slab when a GEMM is cut into more slabs than threads (each extra slab
+    /// repacks the shared operand). Measured on two threads, 512³: 151–179 GFLOP/s with 48 MFLOP
+    /// slabs (four slabs, A packed four times), 174–184 with 160 MFLOP (two slabs); 1024³ keeps four.
+    /// A busy core no longer needs many small slabs: the pool then runs serially (`ContentionMonitor`).
+    static let oversplitFlops = 160_000_000
 
     /// Products with at most this many rows of C (and no transposes) skip packing: measured on the
     /// MNIST MLP's layers, the unpacked kernel wins up to 4 rows (at 1 row, 26 µs → a few µs).
