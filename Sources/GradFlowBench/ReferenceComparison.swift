@@ -31,9 +31,12 @@ private struct Target {
     var framework: String
     var minimumRatio: Double
 
-    static let all: [Target] = ["512x512x512", "1024x1024x1024", "64x784x128", "784x64x128:At", "64x128x784:Bt"].map {
+    /// The GEMM shapes with targets (issue 6 at one thread from 512³ up; issue 15 at two, all of them).
+    private static let gemmShapes = ["256x256x256", "512x512x512", "1024x1024x1024", "64x784x128", "784x64x128:At", "64x128x784:Bt"]
+
+    static let all: [Target] = gemmShapes.dropFirst().map {
         Target(bench: "gemm", shape: $0, threads: 1, framework: "numpy", minimumRatio: 0.9)
-    } + ["256x256x256", "512x512x512", "1024x1024x1024", "64x784x128", "784x64x128:At", "64x128x784:Bt"].map {
+    } + gemmShapes.map {
         Target(bench: "gemm", shape: $0, threads: 2, framework: "numpy", minimumRatio: 1.0)
     } + [
         Target(bench: "mlp_train", shape: "784-128-64-10/b64", threads: 2, framework: "torch-manual", minimumRatio: 1.8),

@@ -120,9 +120,15 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
         if now - lastJobStart > Self.spanGapNanoseconds || pthread_equal(thread, lastCaller) == 0 {
             callerMonitor.begin(at: now)
         } else if let until = callerMonitor.account(at: now) {
-            serialUntil.store(until, ordering: .relaxed)
+            runSerially(until: until)
         }
         lastJobStart = now
+    }
+
+    /// Starts (or extends) a serial period that lasts until `until` on the monotonic clock; a shorter
+    /// period asked for by another thread does not cut it short.
+    private func runSerially(until: UInt64) {
+        serialUntil.max(until, ordering: .relaxed)
     }
 
     /// Claims and runs parts of job `generation` until none is left unclaimed.
@@ -192,13 +198,13 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
                     seen = current
                     if index < helpers.load(ordering: .relaxed) { runParts(of: current) }
                     idleSince = ContentionMonitor.now()
-                    if let until = monitor.account(at: idleSince) { serialUntil.store(until, ordering: .relaxed); break }
+                    if let until = monitor.account(at: idleSince) { runSerially(until: until); break }
                     continue
                 }
                 polls += 1
                 guard polls & 255 == 0 else { gradflow_spin_pause(); continue }
                 let now = ContentionMonitor.now()
-                if let until = monitor.account(at: now) { serialUntil.store(until, ordering: .relaxed); break }
+                if let until = monitor.account(at: now) { runSerially(until: until); break }
                 if now - idleSince > Self.spinNanoseconds { break }
             }
             sleep.withLock {
