@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "CBenchMachine"),
         .executableTarget(name: "GradFlowBench", dependencies: ["GradFlow", "GradFlowKernels", "CMallocCounter", "CBenchMachine"]),
         .testTarget(name: "GradFlowKernelsTests", dependencies: ["GradFlowKernels"]),
-        .testTarget(name: "GradFlowTests", dependencies: ["GradFlow", "GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
+        .testTarget(name: "GradFlowTests", dependencies: ["GradFlow", "GradFlowKernels", "GradFlowCore", "GradFlowStorage", "GradFlowData", "GradFlowInference",
                                                           "GradFlowTraining", "GradFlowGraphFiles", "GradFlowModels", "GradFlowPictures"],
                     exclude: ["Fixtures"]),   // numpy-written files the tests read by path
     ]

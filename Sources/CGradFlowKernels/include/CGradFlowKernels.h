@@ -99,4 +99,47 @@ void gradflow_sgemm_small_m_portable(int64_t m, int64_t n, int64_t k, int64_t kc
                                      const float *b, int64_t ldb, float *c, int64_t ldc, int accumulate,
                                      const float *bias);
 
+/// The row width `xp` needs for the direct convolution of an image whose output rows are
+/// `outputWidth` wide with a `kernelWidth`-wide kernel: row segments are read up to the next
+/// multiple of 32 outputs (plus 4 floats for the weight gradient's blocks of 5 taps). The padding
+/// columns must hold zeros.
+int64_t gradflow_conv_direct_padded_width(int64_t outputWidth, int64_t kernelWidth);
+
+/// Direct convolution of one image, stride 1, dilation 1, one group:
+/// `y[o][oy][ox] = bias[o] + Σ_{c, ki, kj} w[o][c][ki][kj] · xp[c][oy + ki][ox + kj]` for `o < outputs`,
+/// `oy < oh`, `ox < ow` (`y` is `outputs × oh × ow`, `w` is PyTorch's `[outputs, channels, kh, kw]`).
+/// `xp` is the zero-padded image, `channels` planes of `ph = oh + kh − 1` rows of
+/// `pw ≥ gradflow_conv_direct_padded_width(ow, kw)` floats. The sum over taps starts at 0 and runs in
+/// `(c, ki, kj)` order, then the bias is added. Requires AVX2 and FMA; O(outputs·oh·ow·channels·kh·kw).
+void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
+                                       int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
+                                       int64_t oh, int64_t ow);
+
+/// `gradflow_conv_direct_forward_avx2` with AVX-512F (row segments of 32 outputs). Requires AVX-512F.
+void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
+                                         int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
+                                         int64_t oh, int64_t ow);
+
+/// `gradflow_conv_direct_forward_avx2` in plain C (any CPU).
+void gradflow_conv_direct_forward_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
+                                           int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
+                                           int64_t oh, int64_t ow);
+
+/// The weight gradient of one image's direct convolution (same `xp` and sizes as the forward):
+/// `dw[o][c][ki][kj] += Σ_{oy, ox} dy[o][oy][ox] · xp[c][oy + ki][ox + kj]`. Requires AVX2 and FMA;
+/// O(outputs·oh·ow·channels·kh·kw).
+void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw,
+                                               const float *dy, int64_t outputs, int64_t kh, int64_t kw,
+                                               int64_t oh, int64_t ow, float *dw);
+
+/// `gradflow_conv_direct_weight_gradient_avx2` with AVX-512F. Requires AVX-512F.
+void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw,
+                                                 const float *dy, int64_t outputs, int64_t kh, int64_t kw,
+                                                 int64_t oh, int64_t ow, float *dw);
+
+/// `gradflow_conv_direct_weight_gradient_avx2` in plain C (any CPU).
+void gradflow_conv_direct_weight_gradient_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw,
+                                                   const float *dy, int64_t outputs, int64_t kh, int64_t kw,
+                                                   int64_t oh, int64_t ow, float *dw);
+
 #endif

@@ -11,12 +11,13 @@ import GradFlowKernels
 ///
 /// Kernel: per chunk of samples and group, im2col of the chunk's images side by side into one planned
 /// matrix and one packed FMA GEMM `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, chunk·oh·ow]`, then the bias
-/// added while copying into NCHW (see `chunkFloats` for the measured chunk size). Chunks are split
+/// added while copying into NCHW (see `chunkFloats` for the measured chunk size). Layers with few
+/// input channels (stride 1, dilation 1, one group) run the forward pass and the weight gradient with
+/// direct kernels instead, from a zero-padded copy of each image (`ConvolutionAlgorithm.choose` says
+/// where and why). Chunks are split
 /// across the kernel threads, each part with its own planned scratch and partial weight gradient
 /// (summed in part order). The number of parts is fixed (`parts`), not the thread count, so results
-/// are the same bits on any number of threads and whichever thread ran what. A direct kernel
-/// was not chosen: the GEMM is the library's fastest loop, and im2col costs one pass over `kh·kw`
-/// copies of the input.
+/// are the same bits on any number of threads and whichever thread ran what.
 /// Gradients: `∂L/∂w += ∂L/∂y · colsᵀ` (cols rebuilt, not kept), `∂L/∂cols = Wᵀ · ∂L/∂y` then col2im
 /// into `∂L/∂x`, `∂L/∂b = Σ_{n, i, j} ∂L/∂y`. The scratch is planned once per batch size.
 public final class Conv2D: Node, GraphOperation {
@@ -125,8 +126,11 @@ public final class Conv2D: Node, GraphOperation {
     /// so a busy core only means the others take more), part `s` doing chunks `s`, `s + parts`, ….
     private struct Plan {
         var geometry: WindowGeometry
+        var algorithm = ConvolutionAlgorithm.im2colGEMM
+        /// The direct kernels' padded image (in the cols slot, whose borders stay zero), if direct.
+        var padded: DirectConvolution.PaddedImage?
         var batch = 0, outputs = 0, chunk = 1, chunks = 1, parts = 1
-        /// Floats per slot: cols `[K, chunk·P]`, dcols as large when the input needs a gradient, a
+        /// Floats per slot: cols `[K, chunk·P]` (or one padded image for the direct kernels), dcols as large when the input needs a gradient, a
         /// group's outputs `[O/G, chunk·P]`, a partial `∂L/∂w` `[O, K]` when the weights need one.
         var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0
         var slotSize: Int { columnsSize + columnGradientSize + outputSize + weightSize }
@@ -136,6 +140,10 @@ public final class Conv2D: Node, GraphOperation {
         var weightOffset: Int { columnsSize + columnGradientSize + outputSize }
     }
     private var plan: Plan?
+    /// Forces an algorithm instead of `ConvolutionAlgorithm.choose` (tests); applies from the next plan.
+    package var forcedAlgorithm: ConvolutionAlgorithm?
+    /// The algorithm of the current plan (`.im2colGEMM` before planning).
+    package var algorithm: ConvolutionAlgorithm { plan?.algorithm ?? .im2colGEMM }
     private var scratch = UnsafeMutableBufferPointer<Float>(start: nil, count: 0)
 
     deinit { scratch.deallocate() }
@@ -151,8 +159,16 @@ public final class Conv2D: Node, GraphOperation {
         plan.chunk = max(1, min(x[0], Conv2D.chunkFloats / max(g.columnRows * g.columnCount, 1)))
         plan.chunks = (x[0] + plan.chunk - 1) / plan.chunk
         plan.parts = min(plan.chunks, Conv2D.parts)
-        plan.columnsSize = g.columnRows * plan.chunk * g.columnCount
-        plan.columnGradientSize = inboundNodes[0].needsGradient ? plan.columnsSize : 0
+        let forced = forcedAlgorithm.flatMap { $0.supports(g, groups: groups) ? $0 : nil }
+        plan.algorithm = forced ?? ConvolutionAlgorithm.choose(g, groups: groups)
+        if case .direct = plan.algorithm {
+            let padded = DirectConvolution.PaddedImage(g)
+            plan.padded = padded
+            plan.columnsSize = padded.count
+        } else {
+            plan.columnsSize = g.columnRows * plan.chunk * g.columnCount
+        }
+        plan.columnGradientSize = inboundNodes[0].needsGradient ? g.columnRows * plan.chunk * g.columnCount : 0
         plan.outputSize = w[0] / groups * plan.chunk * g.columnCount
         plan.weightSize = inboundNodes[1].needsGradient ? w[0] * g.columnRows : 0
         scratch.deallocate()
@@ -236,6 +252,19 @@ public final class Conv2D: Node, GraphOperation {
                     let weights = w + group * groupOutputs * k
                     func image(_ i: Int) -> Int { (first + i) * imageSize + group * groupImage }
                     func outputRow(_ i: Int, _ o: Int) -> Int { ((first + i) * outputs + group * groupOutputs + o) * p }
+                    if case .direct(let kernel) = plan.algorithm, let padded = plan.padded {
+                        for i in 0..<count where y != nil || computesWeightGradient {
+                            DirectConvolution.copy(x + image(i), g, into: cols, padded)
+                            if let y, let b {
+                                DirectConvolution.forward(kernel, padded: cols, padded, g, weights: w, outputs: outputs, bias: b,
+                                                          into: y + outputRow(i, 0))
+                            } else if let dy {
+                                DirectConvolution.accumulateWeightGradient(kernel, padded: cols, padded, g, outputGradient: dy + outputRow(i, 0),
+                                                                           outputs: outputs, into: partial)
+                            }
+                        }
+                        if y != nil || dx == nil { continue }
+                    }
                     if let y, let b {   // forward: y = W · cols + b
                         for i in 0..<count { Im2Col.columns(of: x + image(i), g, into: cols + i * p, rowStride: width) }
                         gemm(m: groupOutputs, n: width, k: k, a: weights, lda: k, b: cols, ldb: width, c: result, ldc: width)
@@ -252,7 +281,7 @@ public final class Conv2D: Node, GraphOperation {
                     for o in 0..<groupOutputs { for i in 0..<count {   // ∂L/∂y of the chunk as [O/G, count·p]
                         (result + o * width + i * p).update(from: dy + outputRow(i, o), count: p)
                     } }
-                    if computesWeightGradient {   // ∂L/∂w += ∂L/∂y · colsᵀ
+                    if computesWeightGradient, plan.algorithm == .im2colGEMM {   // ∂L/∂w += ∂L/∂y · colsᵀ
                         for i in 0..<count { Im2Col.columns(of: x + image(i), g, into: cols + i * p, rowStride: width) }
                         gemm(transposeB: true, m: groupOutputs, n: k, k: width, a: result, lda: width, b: cols, ldb: width,
                              c: partial + group * groupOutputs * k, ldc: k, accumulate: true)
