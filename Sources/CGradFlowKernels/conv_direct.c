@@ -18,7 +18,7 @@ int64_t gradflow_conv_direct_padded_width(int64_t outputWidth, int64_t kernelWid
 
 void gradflow_conv_direct_forward_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                            int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                           int64_t oh, int64_t ow) {
+                                           int64_t oh, int64_t ow, int accumulate) {
     const int64_t taps = channels * kh * kw;
     for (int64_t o = 0; o < outputs; o++) {
         for (int64_t oy = 0; oy < oh; oy++) {
@@ -29,7 +29,8 @@ void gradflow_conv_direct_forward_portable(const float *xp, int64_t channels, in
                     for (int64_t ki = 0; ki < kh; ki++)
                         for (int64_t kj = 0; kj < kw; kj++)
                             sum += *wo++ * xp[(c * ph + oy + ki) * pw + ox + kj];
-                y[(o * oh + oy) * ow + ox] = sum + bias[o];
+                float *out = y + (o * oh + oy) * ow + ox;
+                *out = sum + (bias ? bias[o] : 0.0f) + (accumulate ? *out : 0.0f);
             }
         }
     }
@@ -74,7 +75,7 @@ static inline __m256 gf_tail_mask_avx2(int64_t count) {
 __attribute__((target("avx2,fma")))
 void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                        int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                       int64_t oh, int64_t ow) {
+                                       int64_t oh, int64_t ow, int accumulate) {
     const int64_t taps = channels * kh * kw;
     for (int64_t o0 = 0; o0 < outputs; o0 += GF_FORWARD_CHANNELS) {
         const float *wr[GF_FORWARD_CHANNELS];
@@ -102,8 +103,12 @@ void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_
                 const __m256 m0 = gf_tail_mask_avx2(n), m1 = gf_tail_mask_avx2(n - 8);
                 for (int i = 0; i < valid; i++) {
                     float *out = y + ((o0 + i) * oh + oy) * ow + x0;
-                    const __m256 b = _mm256_set1_ps(bias[o0 + i]);
-                    const __m256 r0 = _mm256_add_ps(acc[i][0], b), r1 = _mm256_add_ps(acc[i][1], b);
+                    const __m256 b = _mm256_set1_ps(bias ? bias[o0 + i] : 0.0f);
+                    __m256 r0 = _mm256_add_ps(acc[i][0], b), r1 = _mm256_add_ps(acc[i][1], b);
+                    if (accumulate) {
+                        r0 = _mm256_add_ps(r0, _mm256_maskload_ps(out, _mm256_castps_si256(m0)));
+                        r1 = _mm256_add_ps(r1, _mm256_maskload_ps(out + 8, _mm256_castps_si256(m1)));
+                    }
                     if (n >= 16) {
                         _mm256_storeu_ps(out, r0);
                         _mm256_storeu_ps(out + 8, r1);
@@ -178,7 +183,7 @@ static inline __mmask16 gf_tail_mask_avx512(int64_t count) {
 __attribute__((target("avx512f,avx2,fma")))
 void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                          int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                         int64_t oh, int64_t ow) {
+                                         int64_t oh, int64_t ow, int accumulate) {
     const int64_t taps = channels * kh * kw;
     for (int64_t o0 = 0; o0 < outputs; o0 += GF_FORWARD_CHANNELS) {
         const float *wr[GF_FORWARD_CHANNELS];
@@ -206,9 +211,14 @@ void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int6
                 const __mmask16 m0 = gf_tail_mask_avx512(n), m1 = gf_tail_mask_avx512(n - 16);
                 for (int i = 0; i < valid; i++) {
                     float *out = y + ((o0 + i) * oh + oy) * ow + x0;
-                    const __m512 b = _mm512_set1_ps(bias[o0 + i]);
-                    _mm512_mask_storeu_ps(out, m0, _mm512_add_ps(acc[i][0], b));
-                    _mm512_mask_storeu_ps(out + 16, m1, _mm512_add_ps(acc[i][1], b));
+                    const __m512 b = _mm512_set1_ps(bias ? bias[o0 + i] : 0.0f);
+                    __m512 r0 = _mm512_add_ps(acc[i][0], b), r1 = _mm512_add_ps(acc[i][1], b);
+                    if (accumulate) {
+                        r0 = _mm512_add_ps(r0, _mm512_maskz_loadu_ps(m0, out));
+                        r1 = _mm512_add_ps(r1, _mm512_maskz_loadu_ps(m1, out + 16));
+                    }
+                    _mm512_mask_storeu_ps(out, m0, r0);
+                    _mm512_mask_storeu_ps(out + 16, m1, r1);
                 }
             }
         }
@@ -262,8 +272,8 @@ void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channe
 // Not x86-64: never chosen (see `gradflow_cpu_has_avx2_fma()`); the entry points run the portable loops.
 void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                        int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                       int64_t oh, int64_t ow) {
-    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow);
+                                       int64_t oh, int64_t ow, int accumulate) {
+    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow, accumulate);
 }
 
 void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw,
@@ -274,8 +284,8 @@ void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels
 
 void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                          int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                         int64_t oh, int64_t ow) {
-    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow);
+                                         int64_t oh, int64_t ow, int accumulate) {
+    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow, accumulate);
 }
 
 void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw,

@@ -20,6 +20,12 @@ package enum DirectConvolution {
         package static let best: Kernel =
             GEMMKernel.isAVX512Supported ? .avx512 : GEMMKernel.isAVX2FMASupported ? .avx2FMA : .portable
 
+        /// `best`, except that output rows of at most 16 take AVX2's 16-float segments (AVX-512's
+        /// 32 would leave half the lanes or more idle).
+        package static func best(forOutputWidth width: Int) -> Kernel {
+            best == .avx512 && width <= 16 ? .avx2FMA : best
+        }
+
         /// Whether this CPU can run the kernel.
         package var isSupported: Bool {
             switch self {
@@ -30,48 +36,28 @@ package enum DirectConvolution {
         }
     }
 
-    /// The sizes of one image's padded copy: `channels` planes of `height × width` floats.
-    package struct PaddedImage: Equatable, Sendable {
-        /// Planes, rows per plane (`oh + kh − 1`) and floats per row (`gradflow_conv_direct_padded_width`).
-        package let channels, height, width: Int
-        /// Floats of the whole copy.
-        package var count: Int { channels * height * width }
-
-        /// The padded copy the kernels read for `geometry` (stride 1, dilation 1).
-        package init(_ geometry: WindowGeometry) {
-            precondition(geometry.strideX == 1 && geometry.strideY == 1 && geometry.dilationX == 1 && geometry.dilationY == 1,
-                         "DirectConvolution: stride and dilation must be 1")
-            channels = geometry.channels
-            height = geometry.outputHeight + geometry.kernelHeight - 1
-            width = Int(gradflow_conv_direct_padded_width(Int64(geometry.outputWidth), Int64(geometry.kernelWidth)))
-        }
+    /// The padded copy the kernels read for `geometry` (stride 1, dilation 1): `oh + kh − 1` rows of
+    /// `gradflow_conv_direct_padded_width` floats (row segments are read past the last output).
+    package static func paddedImage(_ geometry: WindowGeometry) -> PaddedImage {
+        precondition(geometry.strideX == 1 && geometry.strideY == 1 && geometry.dilationX == 1 && geometry.dilationY == 1,
+                     "DirectConvolution: stride and dilation must be 1")
+        return PaddedImage(channels: geometry.channels, height: geometry.outputHeight + geometry.kernelHeight - 1,
+                           width: Int(gradflow_conv_direct_padded_width(Int64(geometry.outputWidth), Int64(geometry.kernelWidth))))
     }
 
-    /// Copies `image` (`channels × height × width`) into the interior of the padded copy `padded`,
-    /// `geometry.padTop` rows and `geometry.padLeft` columns in. The rest of `padded` is not written:
-    /// it must hold zeros (zero it once when planning).
-    package static func copy(_ image: UnsafePointer<Float>, _ geometry: WindowGeometry, into padded: UnsafeMutablePointer<Float>,
-                             _ layout: PaddedImage) {
-        let (height, width) = (geometry.height, geometry.width)
-        for c in 0..<geometry.channels {
-            for row in 0..<height {
-                (padded + (c * layout.height + geometry.padTop + row) * layout.width + geometry.padLeft)
-                    .update(from: image + (c * height + row) * width, count: width)
-            }
-        }
-    }
-
-    /// `y[o, oy, ox] = bias[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · padded[c, oy + ki, ox + kj]` for the
-    /// `outputs × oh × ow` image `y` (see `gradflow_conv_direct_forward_avx2`).
+    /// `y[o, oy, ox] = (accumulate ? y[o, oy, ox] : 0) + bias[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · padded[c, oy + ki, ox + kj]`
+    /// for the `outputs × oh × ow` image `y` (no bias when `bias` is nil; see `gradflow_conv_direct_forward_avx2`).
     package static func forward(_ kernel: Kernel, padded: UnsafePointer<Float>, _ layout: PaddedImage, _ geometry: WindowGeometry,
-                                weights: UnsafePointer<Float>, outputs: Int, bias: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+                                weights: UnsafePointer<Float>, outputs: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                                accumulate: Bool = false) {
         let run = switch kernel {
         case .portable: gradflow_conv_direct_forward_portable
         case .avx2FMA: gradflow_conv_direct_forward_avx2
         case .avx512: gradflow_conv_direct_forward_avx512
         }
         run(padded, Int64(layout.channels), Int64(layout.height), Int64(layout.width), weights, Int64(outputs),
-            Int64(geometry.kernelHeight), Int64(geometry.kernelWidth), bias, y, Int64(geometry.outputHeight), Int64(geometry.outputWidth))
+            Int64(geometry.kernelHeight), Int64(geometry.kernelWidth), bias, y, Int64(geometry.outputHeight), Int64(geometry.outputWidth),
+            accumulate ? 1 : 0)
     }
 
     /// `dw[o, c, ki, kj] += Σ_{oy, ox} dy[o, oy, ox] · padded[c, oy + ki, ox + kj]` for one image

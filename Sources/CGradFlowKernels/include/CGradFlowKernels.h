@@ -106,24 +106,25 @@ void gradflow_sgemm_small_m_portable(int64_t m, int64_t n, int64_t k, int64_t kc
 int64_t gradflow_conv_direct_padded_width(int64_t outputWidth, int64_t kernelWidth);
 
 /// Direct convolution of one image, stride 1, dilation 1, one group:
-/// `y[o][oy][ox] = bias[o] + Σ_{c, ki, kj} w[o][c][ki][kj] · xp[c][oy + ki][ox + kj]` for `o < outputs`,
+/// `y[o][oy][ox] = (accumulate ? y[o][oy][ox] : 0) + bias[o] + Σ_{c, ki, kj} w[o][c][ki][kj] · xp[c][oy + ki][ox + kj]`
+/// (`bias` may be NULL: no bias) for `o < outputs`,
 /// `oy < oh`, `ox < ow` (`y` is `outputs × oh × ow`, `w` is PyTorch's `[outputs, channels, kh, kw]`).
 /// `xp` is the zero-padded image, `channels` planes of `ph = oh + kh − 1` rows of
 /// `pw ≥ gradflow_conv_direct_padded_width(ow, kw)` floats. The sum over taps starts at 0 and runs in
 /// `(c, ki, kj)` order, then the bias is added. Requires AVX2 and FMA; O(outputs·oh·ow·channels·kh·kw).
 void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                        int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                       int64_t oh, int64_t ow);
+                                       int64_t oh, int64_t ow, int accumulate);
 
 /// `gradflow_conv_direct_forward_avx2` with AVX-512F (row segments of 32 outputs). Requires AVX-512F.
 void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                          int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                         int64_t oh, int64_t ow);
+                                         int64_t oh, int64_t ow, int accumulate);
 
 /// `gradflow_conv_direct_forward_avx2` in plain C (any CPU).
 void gradflow_conv_direct_forward_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                            int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                           int64_t oh, int64_t ow);
+                                           int64_t oh, int64_t ow, int accumulate);
 
 /// The weight gradient of one image's direct convolution (same `xp` and sizes as the forward):
 /// `dw[o][c][ki][kj] += Σ_{oy, ox} dy[o][oy][ox] · xp[c][oy + ki][ox + kj]`. Requires AVX2 and FMA;
@@ -141,5 +142,21 @@ void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channe
 void gradflow_conv_direct_weight_gradient_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                    const float *dy, int64_t outputs, int64_t kh, int64_t kw,
                                                    int64_t oh, int64_t ow, float *dw);
+
+/// Implicit-GEMM convolution forward with AVX-512F (the im2col matrix is never written):
+/// `yt[p·o16 + o] = Σ_{t < taps} xp[pixel[p] + tap[t]] · wt[t·o16 + o]` for `p < pixels`, `o < o16`.
+/// `xp` is the zero-padded image, `pixel[p]` the offset of output pixel `p`'s window in it,
+/// `tap[t]` the offset of tap `t = (c, ki, kj)` within a window; `wt` is `wᵀ` with `o16` (a multiple
+/// of 16) columns, zero past the real outputs. The taps are summed in blocks of `block` (all pixels
+/// per block, so the block's channels stay in L1; later blocks add to `yt`). Requires AVX-512F;
+/// O(pixels·taps·o16).
+void gradflow_conv_implicit_forward_avx512(const float *xp, const int32_t *pixel, int64_t pixels, const int32_t *tap,
+                                           int64_t taps, int64_t block, const float *wt, int64_t o16, float *yt);
+
+/// The weight gradient of `gradflow_conv_implicit_forward_avx512` (same offsets):
+/// `dwt[t·o16 + o] += Σ_{p < pixels} xp[pixel[p] + tap[t]] · dyt[p·o16 + o]`. Requires AVX-512F.
+void gradflow_conv_implicit_weight_gradient_avx512(const float *xp, const int32_t *pixel, int64_t pixels,
+                                                   const int32_t *tap, int64_t taps, const float *dyt, int64_t o16,
+                                                   float *dwt);
 
 #endif

@@ -127,17 +127,29 @@ public final class Conv2D: Node, GraphOperation {
     private struct Plan {
         var geometry: WindowGeometry
         var algorithm = ConvolutionAlgorithm.im2colGEMM
-        /// The direct kernels' padded image (in the cols slot, whose borders stay zero), if direct.
-        var padded: DirectConvolution.PaddedImage?
+        /// The padded image of the direct and implicit-GEMM kernels (in the cols slot, whose borders
+        /// stay zero), and the implicit GEMM's offsets.
+        var padded: PaddedImage?
+        var implicit: ImplicitConvolution?
+        /// The input gradient as a convolution of `∂y` (direct or implicit forward only, when it applies).
+        var inputGradient: TransposedConvolution?
         var batch = 0, outputs = 0, chunk = 1, chunks = 1, parts = 1
         /// Floats per slot: cols `[K, chunk·P]` (or one padded image for the direct kernels), dcols as large when the input needs a gradient, a
         /// group's outputs `[O/G, chunk·P]`, a partial `∂L/∂w` `[O, K]` when the weights need one.
-        var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0
-        var slotSize: Int { columnsSize + columnGradientSize + outputSize + weightSize }
+        /// Then, for the implicit GEMM, one image's `yᵀ` or `∂yᵀ` and the part's `∂wᵀ`; then the input
+        /// gradient's scratch.
+        var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0, transposedSize = 0, transposedWeightSize = 0
+        var adjointSize = 0
+        var slotSize: Int { columnsSize + columnGradientSize + outputSize + weightSize + transposedSize + transposedWeightSize + adjointSize }
         /// Where a slot's parts start.
         var columnGradientOffset: Int { columnsSize }
         var outputOffset: Int { columnsSize + columnGradientSize }
         var weightOffset: Int { columnsSize + columnGradientSize + outputSize }
+        var transposedOffset: Int { weightOffset + weightSize }
+        var adjointOffset: Int { transposedOffset + transposedSize + transposedWeightSize }
+        /// Floats after the slots, shared by the parts: the implicit GEMM's `wᵀ`, then the input
+        /// gradient's flipped weights.
+        var sharedSize = 0, adjointWeightsSize = 0
     }
     private var plan: Plan?
     /// Forces an algorithm instead of `ConvolutionAlgorithm.choose` (tests); applies from the next plan.
@@ -161,18 +173,26 @@ public final class Conv2D: Node, GraphOperation {
         plan.parts = min(plan.chunks, Conv2D.parts)
         let forced = forcedAlgorithm.flatMap { $0.supports(g, groups: groups) ? $0 : nil }
         plan.algorithm = forced ?? ConvolutionAlgorithm.choose(g, groups: groups)
-        if case .direct = plan.algorithm {
-            let padded = DirectConvolution.PaddedImage(g)
-            plan.padded = padded
-            plan.columnsSize = padded.count
-        } else {
-            plan.columnsSize = g.columnRows * plan.chunk * g.columnCount
+        switch plan.algorithm {
+        case .direct:
+            plan.padded = DirectConvolution.paddedImage(g)
+        case .implicitGEMM:
+            let implicit = ImplicitConvolution(g, outputs: w[0])
+            (plan.implicit, plan.padded, plan.sharedSize) = (implicit, implicit.padded, implicit.weightsCount)
+            plan.transposedSize = implicit.pixelsCount
+            plan.transposedWeightSize = inboundNodes[1].needsGradient ? implicit.weightsCount : 0
+        case .im2colGEMM: break
         }
-        plan.columnGradientSize = inboundNodes[0].needsGradient ? g.columnRows * plan.chunk * g.columnCount : 0
-        plan.outputSize = w[0] / groups * plan.chunk * g.columnCount
+        plan.columnsSize = plan.padded?.count ?? g.columnRows * plan.chunk * g.columnCount
+        if plan.algorithm != .im2colGEMM, inboundNodes[0].needsGradient, let adjoint = TransposedConvolution(adjointOf: g, outputs: w[0]) {
+            (plan.inputGradient, plan.adjointSize, plan.adjointWeightsSize) = (adjoint, adjoint.scratchCount, adjoint.sharedCount)
+        }
+        let columnGradient = inboundNodes[0].needsGradient && plan.inputGradient == nil
+        plan.columnGradientSize = columnGradient ? g.columnRows * plan.chunk * g.columnCount : 0
+        plan.outputSize = plan.algorithm == .im2colGEMM || columnGradient ? w[0] / groups * plan.chunk * g.columnCount : 0
         plan.weightSize = inboundNodes[1].needsGradient ? w[0] * g.columnRows : 0
         scratch.deallocate()
-        scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: plan.parts * plan.slotSize)
+        scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: plan.parts * plan.slotSize + plan.sharedSize + plan.adjointWeightsSize)
         scratch.initialize(repeating: 0)
         self.plan = plan
     }
@@ -192,6 +212,7 @@ public final class Conv2D: Node, GraphOperation {
         guard let plan, let base = scratch.baseAddress else { preconditionFailure("Conv2D: forward before planning") }
         inboundNodes[0].value.withReadPointer { x in inboundNodes[1].value.withReadPointer { w in inboundNodes[2].value.withReadPointer { b in
             value.withWritePointer { y in
+                plan.implicit?.transpose(weights: w, into: base + plan.parts * plan.slotSize)
                 parallelFor(plan.parts, ConvolutionPass(plan: plan, groups: groups, scratch: base, x: x, w: w, b: b, y: y,
                                                         dy: nil, dx: nil, computesWeightGradient: false))
             }
@@ -213,6 +234,7 @@ public final class Conv2D: Node, GraphOperation {
             guard wNode.needsGradient || xNode.needsGradient else { return }
             xNode.value.withReadPointer { x in wNode.value.withReadPointer { w in
                 let run = { (dx: UnsafeMutablePointer<Float>?) in
+                    if dx != nil { plan.inputGradient?.prepare(weights: w, into: base + plan.parts * plan.slotSize + plan.sharedSize) }
                     parallelFor(plan.parts, ConvolutionPass(plan: plan, groups: self.groups, scratch: base, x: x, w: w, b: nil, y: nil,
                                                             dy: dy, dx: dx, computesWeightGradient: wNode.needsGradient))
                 }
@@ -233,6 +255,8 @@ public final class Conv2D: Node, GraphOperation {
     private struct ConvolutionPass: ParallelJob {
         let plan: Plan, groups: Int
         let scratch: UnsafeMutablePointer<Float>
+        /// The parts' shared scratch (the implicit GEMM's `wᵀ`).
+        var shared: UnsafePointer<Float> { UnsafePointer(scratch + plan.parts * plan.slotSize) }
         let x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>?
         let dy: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?
         let computesWeightGradient: Bool
@@ -244,7 +268,12 @@ public final class Conv2D: Node, GraphOperation {
             let imageSize = groups * groupImage
             let slot = scratch + part * plan.slotSize
             let (cols, dcols, result, partial) = (slot, slot + plan.columnGradientOffset, slot + plan.outputOffset, slot + plan.weightOffset)
-            if computesWeightGradient { partial.update(repeating: 0, count: plan.weightSize) }
+            let transposed = slot + plan.transposedOffset, transposedWeights = transposed + plan.transposedSize
+            if computesWeightGradient {
+                partial.update(repeating: 0, count: plan.weightSize)
+                transposedWeights.update(repeating: 0, count: plan.transposedWeightSize)
+            }
+            defer { if computesWeightGradient { plan.implicit?.addTransposed(transposedWeights, into: partial) } }
             for chunkIndex in Swift.stride(from: part, to: plan.chunks, by: plan.parts) {
                 let first = chunkIndex * plan.chunk
                 let count = min(plan.chunk, plan.batch - first), width = count * p
@@ -252,18 +281,33 @@ public final class Conv2D: Node, GraphOperation {
                     let weights = w + group * groupOutputs * k
                     func image(_ i: Int) -> Int { (first + i) * imageSize + group * groupImage }
                     func outputRow(_ i: Int, _ o: Int) -> Int { ((first + i) * outputs + group * groupOutputs + o) * p }
-                    if case .direct(let kernel) = plan.algorithm, let padded = plan.padded {
+                    if let padded = plan.padded {   // direct or implicit GEMM: image by image from a padded copy
                         for i in 0..<count where y != nil || computesWeightGradient {
-                            DirectConvolution.copy(x + image(i), g, into: cols, padded)
-                            if let y, let b {
+                            padded.copy(x + image(i), g, into: cols)
+                            switch (plan.algorithm, y, b, dy) {
+                            case (.direct(let kernel), let y?, let b?, _):
                                 DirectConvolution.forward(kernel, padded: cols, padded, g, weights: w, outputs: outputs, bias: b,
                                                           into: y + outputRow(i, 0))
-                            } else if let dy {
+                            case (.direct(let kernel), _, _, let dy?):
                                 DirectConvolution.accumulateWeightGradient(kernel, padded: cols, padded, g, outputGradient: dy + outputRow(i, 0),
                                                                            outputs: outputs, into: partial)
+                            case (.implicitGEMM, let y?, let b?, _):
+                                plan.implicit?.forward(padded: cols, weights: shared, into: transposed)
+                                plan.implicit?.storePlanes(transposed, bias: b, into: y + outputRow(i, 0))
+                            case (.implicitGEMM, _, _, let dy?):
+                                plan.implicit?.loadPlanes(dy + outputRow(i, 0), into: transposed)
+                                plan.implicit?.accumulateWeightGradient(padded: cols, outputGradient: transposed, into: transposedWeights)
+                            default: preconditionFailure("Conv2D: no kernel for \(plan.algorithm)")
                             }
                         }
                         if y != nil || dx == nil { continue }
+                        if let adjoint = plan.inputGradient, let dx, let dy {   // ∂L/∂x as a convolution of ∂L/∂y
+                            for i in 0..<count {
+                                adjoint.accumulate(dy + outputRow(i, 0), into: dx + image(i), weights: shared + plan.sharedSize,
+                                                   scratch: slot + plan.adjointOffset)
+                            }
+                            continue
+                        }
                     }
                     if let y, let b {   // forward: y = W · cols + b
                         for i in 0..<count { Im2Col.columns(of: x + image(i), g, into: cols + i * p, rowStride: width) }

@@ -1,9 +1,10 @@
 import XCTest
 import GradFlow
+import GradFlowCore
 
 /// Conv2D, pooling and flattening: forward values against plain reference loops (PyTorch's
 /// definitions), backward passes against finite differences over strides, paddings, dilations,
-/// groups and odd sizes, and the shape errors.
+/// groups and odd sizes (the convolution with every algorithm this CPU runs), and the shape errors.
 final class ConvolutionTests: XCTestCase {
     private var rng = RandomGenerator(seed: 21)
 
@@ -24,16 +25,17 @@ final class ConvolutionTests: XCTestCase {
             // 3·25·30·30 > Conv2D.chunkFloats: chunks of 2 samples and a last chunk of 1.
             ([3, 3, 30, 30], [4, 3, 5, 5], (1, 1), .number(0), (0, 0, 0, 0), (1, 1), 1),
         ]
-        for item in cases {
+        for algorithm in ConvolutionAlgorithm.available { for item in cases {   // a forced algorithm that cannot run falls back
             let (xv, wv, bv) = (random(item.x), random(item.w), random([item.w[0]]))
             let x = Input("x", shape: [.batch] + SymbolicShape(fixed: Array(item.x.dropFirst())))
             let conv = try Conv2D(x, Parameter("w", wv), Parameter("b", bv), stride: item.stride, padding: item.padding,
                                   dilation: item.dilation, groups: item.groups)
+            conv.forcedAlgorithm = algorithm
             let expected = referenceConvolution(xv, wv, bv, stride: item.stride, pads: item.pads, dilation: item.dilation, groups: item.groups)
             let actual = try forward(conv, [x: xv])
             XCTAssertEqual(actual.shape, expected.shape, "\(item)")
-            for (a, e) in zip(actual.scalars, expected.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4, "\(item)") }
-        }
+            for (a, e) in zip(actual.scalars, expected.scalars) { XCTAssertEqual(a, e, accuracy: 1e-4, "\(conv.algorithm) \(item)") }
+        } }
     }
 
     func testConv2D_backwardMatchesFiniteDifferences() throws {
@@ -44,11 +46,13 @@ final class ConvolutionTests: XCTestCase {
             ([1, 2, 5, 5], [2, 2, 2, 2], (1, 1), .word("same"), (1, 1), 1),
             ([3, 1, 40, 40], [2, 1, 5, 5], (1, 1), .number(0), (1, 1), 1),   // chunks of 2 samples, then 1
         ]
-        for (xs, ws, stride, padding, dilation, groups) in cases {
+        for algorithm in ConvolutionAlgorithm.available { for (xs, ws, stride, padding, dilation, groups) in cases {
             try assertGradientMatchesNumerical(values: [random(xs), random(ws), random([ws[0]])], tolerance: 2e-2) { p in
-                try! Conv2D(p[0], p[1], p[2], stride: stride, padding: padding, dilation: dilation, groups: groups)
+                let conv = try! Conv2D(p[0], p[1], p[2], stride: stride, padding: padding, dilation: dilation, groups: groups)
+                conv.forcedAlgorithm = algorithm
+                return conv
             }
-        }
+        } }
     }
 
     func testPooling_forwardMatchesTheReferenceLoops() throws {
