@@ -5,17 +5,19 @@ package enum ConvolutionAlgorithm: Equatable, Sendable {
     /// im2col of a chunk of images into a planned matrix and one packed FMA GEMM (any geometry).
     case im2colGEMM
     /// `DirectConvolution` for the forward pass and the weight gradient (stride 1, dilation 1, one
-    /// group); the input gradient, when needed, still takes the GEMM and col2im.
+    /// group). The input gradient, when needed, is a `TransposedConvolution` where one applies, else
+    /// the GEMM and col2im.
     case direct(DirectConvolution.Kernel)
     /// `ImplicitConvolution` (AVX-512) for the forward pass and the weight gradient, any stride,
-    /// padding and dilation, one group; the input gradient, when needed, takes the GEMM and col2im.
+    /// padding and dilation, one group; the input gradient as for `direct`.
     case implicitGEMM
 
     /// The most input channels for which `choose` takes the direct kernels. Measured on one image,
-    /// Zen 4, AVX-512 (forward / weight gradient): LeNet-5's first layer (1 channel, 5×5, 6 outputs)
-    /// direct 2.7 / 4.9 µs against im2col + GEMM 11 / 13 µs (the batch's 0.71 / 0.81 ms ÷ 64); its
-    /// second (6 channels of 14×14, 16 outputs) direct 9.2–15 / 18–20 µs against 16 / 20 µs: no clear
-    /// gain once the GEMM is 150 deep, so the im2col path keeps deeper layers.
+    /// Zen 4 (forward / weight gradient): LeNet-5's first layer (1 channel, 5×5, 6 outputs) direct
+    /// AVX-512 2.7 / 4.9 µs, implicit GEMM 9.2 / 9.4 µs (6 of its 16 lanes busy), im2col + GEMM about
+    /// 11 / 13 µs (the batch's 0.71 / 0.81 ms ÷ 64); the Keras CNN's first (1 channel, 3×3, 32 outputs)
+    /// direct 5.9 / 12 µs, implicit 14.7 / 15.2 µs. LeNet-5's second layer (6 channels of 14×14, 16
+    /// outputs): implicit 4.4 / 4.2 µs, direct AVX2 9.2 / 20 µs, im2col + GEMM about 16 µs forward.
     static let directChannelLimit = 4
 
     /// For one group: the direct kernels for a shallow stride-1 convolution, else the implicit GEMM

@@ -28,6 +28,8 @@ final class ConvolutionAlgorithmTests: XCTestCase {
         ([1, 16, 6, 7], [3, 16, 3, 3], .number(1), (1, 1, 1, 1)),
         // Rows of 20 (one AVX2 segment and a partial one) for the input gradient's direct kernel.
         ([1, 5, 7, 20], [4, 5, 3, 5], .numbers([1, 2]), (1, 1, 2, 2)),
+        // Outputs of 2×2 (fewer pixels than a tile) and a 3×3 kernel: the input gradient's padding of 2.
+        ([3, 8, 4, 4], [16, 8, 3, 3], .word("valid"), (0, 0, 0, 0)),
     ]
 
     func testChoice_directForFewChannels_implicitGEMMWithAVX512_im2colOtherwise() throws {
