@@ -18,17 +18,19 @@ int64_t gradflow_conv_direct_padded_width(int64_t outputWidth, int64_t kernelWid
 
 void gradflow_conv_direct_forward_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                            int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                           int64_t oh, int64_t ow, int accumulate) {
+                                           int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd) {
     const int64_t taps = channels * kh * kw;
     for (int64_t o = 0; o < outputs; o++) {
         for (int64_t oy = 0; oy < oh; oy++) {
+            // Kernel rows over padding rows only add zeros: skip them (the input gradient's padding is wide).
+            const int64_t kiBegin = rowBegin - oy > 0 ? rowBegin - oy : 0, kiEnd = rowEnd - oy < kh ? rowEnd - oy : kh;
             for (int64_t ox = 0; ox < ow; ox++) {
                 float sum = 0.0f;
                 const float *wo = w + o * taps;
                 for (int64_t c = 0; c < channels; c++)
-                    for (int64_t ki = 0; ki < kh; ki++)
+                    for (int64_t ki = kiBegin; ki < kiEnd; ki++)
                         for (int64_t kj = 0; kj < kw; kj++)
-                            sum += *wo++ * xp[(c * ph + oy + ki) * pw + ox + kj];
+                            sum += wo[(c * kh + ki) * kw + kj] * xp[(c * ph + oy + ki) * pw + ox + kj];
                 float *out = y + (o * oh + oy) * ow + ox;
                 *out = sum + (bias ? bias[o] : 0.0f) + (accumulate ? *out : 0.0f);
             }
@@ -38,13 +40,13 @@ void gradflow_conv_direct_forward_portable(const float *xp, int64_t channels, in
 
 void gradflow_conv_direct_weight_gradient_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                    const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                                   int64_t oh, int64_t ow, float *dw) {
+                                                   int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd) {
     for (int64_t o = 0; o < outputs; o++)
         for (int64_t c = 0; c < channels; c++)
             for (int64_t ki = 0; ki < kh; ki++)
                 for (int64_t kj = 0; kj < kw; kj++) {
                     float sum = 0.0f;
-                    for (int64_t oy = 0; oy < oh; oy++) {
+                    for (int64_t oy = rowBegin - ki > 0 ? rowBegin - ki : 0; oy < oh && oy + ki < rowEnd; oy++) {
                         const float *d = dy + (o * oh + oy) * ow, *x = xp + (c * ph + oy + ki) * pw + kj;
                         for (int64_t ox = 0; ox < ow; ox++) sum += d[ox] * x[ox];
                     }
@@ -75,19 +77,22 @@ static inline __m256 gf_tail_mask_avx2(int64_t count) {
 __attribute__((target("avx2,fma")))
 void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                        int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                       int64_t oh, int64_t ow, int accumulate) {
+                                       int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd) {
     const int64_t taps = channels * kh * kw;
     for (int64_t o0 = 0; o0 < outputs; o0 += GF_FORWARD_CHANNELS) {
         const float *wr[GF_FORWARD_CHANNELS];
         gf_channel_rows(w, taps, o0, outputs, GF_FORWARD_CHANNELS, wr);
         const int64_t valid = outputs - o0 < GF_FORWARD_CHANNELS ? outputs - o0 : GF_FORWARD_CHANNELS;
         for (int64_t oy = 0; oy < oh; oy++) {
+            // Kernel rows over padding rows only add zeros: skip them (the input gradient's padding is wide).
+            const int64_t kiBegin = rowBegin - oy > 0 ? rowBegin - oy : 0, kiEnd = rowEnd - oy < kh ? rowEnd - oy : kh;
             for (int64_t x0 = 0; x0 < ow; x0 += 16) {
                 __m256 acc[GF_FORWARD_CHANNELS][2];
                 for (int i = 0; i < GF_FORWARD_CHANNELS; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
                 int64_t t = 0;
                 for (int64_t c = 0; c < channels; c++) {
-                    for (int64_t ki = 0; ki < kh; ki++) {
+                    t += kiBegin * kw;
+                    for (int64_t ki = kiBegin; ki < kiEnd; ki++) {
                         const float *row = xp + (c * ph + oy + ki) * pw + x0;
                         for (int64_t kj = 0; kj < kw; kj++, t++) {
                             const __m256 v0 = _mm256_loadu_ps(row + kj), v1 = _mm256_loadu_ps(row + kj + 8);
@@ -98,6 +103,7 @@ void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_
                             }
                         }
                     }
+                    t += (kh - kiEnd) * kw;
                 }
                 const int64_t n = ow - x0;
                 const __m256 m0 = gf_tail_mask_avx2(n), m1 = gf_tail_mask_avx2(n - 8);
@@ -136,7 +142,7 @@ static inline float gf_horizontal_sum_avx2(__m256 v) {
 __attribute__((target("avx2,fma")))
 void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                               int64_t oh, int64_t ow, float *dw) {
+                                               int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd) {
     enum { CH = GF_GRADIENT_CHANNELS_AVX2 };
     const int64_t full = ow / 8, vectors = (ow + 7) / 8;
     const __m256i tail = _mm256_castps_si256(gf_tail_mask_avx2(ow - full * 8));
@@ -151,7 +157,7 @@ void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels
                     __m256 acc[CH][GF_TAP_BLOCK];
                     for (int i = 0; i < CH; i++)
                         for (int j = 0; j < GF_TAP_BLOCK; j++) acc[i][j] = _mm256_setzero_ps();
-                    for (int64_t oy = 0; oy < oh; oy++) {
+                    for (int64_t oy = rowBegin - ki > 0 ? rowBegin - ki : 0; oy < oh && oy + ki < rowEnd; oy++) {
                         const float *xr = xp + (c * ph + oy + ki) * pw + kj0;
                         for (int64_t v = 0; v < vectors; v++) {
                             __m256 d[CH];
@@ -183,19 +189,22 @@ static inline __mmask16 gf_tail_mask_avx512(int64_t count) {
 __attribute__((target("avx512f,avx2,fma")))
 void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                          int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                         int64_t oh, int64_t ow, int accumulate) {
+                                         int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd) {
     const int64_t taps = channels * kh * kw;
     for (int64_t o0 = 0; o0 < outputs; o0 += GF_FORWARD_CHANNELS) {
         const float *wr[GF_FORWARD_CHANNELS];
         gf_channel_rows(w, taps, o0, outputs, GF_FORWARD_CHANNELS, wr);
         const int64_t valid = outputs - o0 < GF_FORWARD_CHANNELS ? outputs - o0 : GF_FORWARD_CHANNELS;
         for (int64_t oy = 0; oy < oh; oy++) {
+            // Kernel rows over padding rows only add zeros: skip them (the input gradient's padding is wide).
+            const int64_t kiBegin = rowBegin - oy > 0 ? rowBegin - oy : 0, kiEnd = rowEnd - oy < kh ? rowEnd - oy : kh;
             for (int64_t x0 = 0; x0 < ow; x0 += 32) {
                 __m512 acc[GF_FORWARD_CHANNELS][2];
                 for (int i = 0; i < GF_FORWARD_CHANNELS; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
                 int64_t t = 0;
                 for (int64_t c = 0; c < channels; c++) {
-                    for (int64_t ki = 0; ki < kh; ki++) {
+                    t += kiBegin * kw;
+                    for (int64_t ki = kiBegin; ki < kiEnd; ki++) {
                         const float *row = xp + (c * ph + oy + ki) * pw + x0;
                         for (int64_t kj = 0; kj < kw; kj++, t++) {
                             const __m512 v0 = _mm512_loadu_ps(row + kj), v1 = _mm512_loadu_ps(row + kj + 16);
@@ -206,6 +215,7 @@ void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int6
                             }
                         }
                     }
+                    t += (kh - kiEnd) * kw;
                 }
                 const int64_t n = ow - x0;
                 const __mmask16 m0 = gf_tail_mask_avx512(n), m1 = gf_tail_mask_avx512(n - 16);
@@ -231,7 +241,7 @@ void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int6
 __attribute__((target("avx512f,avx2,fma")))
 void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                  const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                                 int64_t oh, int64_t ow, float *dw) {
+                                                 int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd) {
     enum { CH = GF_GRADIENT_CHANNELS_AVX512 };
     const int64_t vectors = (ow + 15) / 16;
     const int64_t plane = oh * ow;
@@ -245,7 +255,7 @@ void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channe
                     __m512 acc[CH][GF_TAP_BLOCK];
                     for (int i = 0; i < CH; i++)
                         for (int j = 0; j < GF_TAP_BLOCK; j++) acc[i][j] = _mm512_setzero_ps();
-                    for (int64_t oy = 0; oy < oh; oy++) {
+                    for (int64_t oy = rowBegin - ki > 0 ? rowBegin - ki : 0; oy < oh && oy + ki < rowEnd; oy++) {
                         const float *xr = xp + (c * ph + oy + ki) * pw + kj0;
                         for (int64_t v = 0; v < vectors; v++) {
                             const __mmask16 m = gf_tail_mask_avx512(ow - v * 16);
@@ -272,26 +282,26 @@ void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channe
 // Not x86-64: never chosen (see `gradflow_cpu_has_avx2_fma()`); the entry points run the portable loops.
 void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                        int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                       int64_t oh, int64_t ow, int accumulate) {
-    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow, accumulate);
+                                       int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd) {
+    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow, accumulate, rowBegin, rowEnd);
 }
 
 void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                               int64_t oh, int64_t ow, float *dw) {
-    gradflow_conv_direct_weight_gradient_portable(xp, channels, ph, pw, dy, outputs, kh, kw, oh, ow, dw);
+                                               int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd) {
+    gradflow_conv_direct_weight_gradient_portable(xp, channels, ph, pw, dy, outputs, kh, kw, oh, ow, dw, rowBegin, rowEnd);
 }
 
 void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                          int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                         int64_t oh, int64_t ow, int accumulate) {
-    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow, accumulate);
+                                         int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd) {
+    gradflow_conv_direct_forward_portable(xp, channels, ph, pw, w, outputs, kh, kw, bias, y, oh, ow, accumulate, rowBegin, rowEnd);
 }
 
 void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                  const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                                 int64_t oh, int64_t ow, float *dw) {
-    gradflow_conv_direct_weight_gradient_portable(xp, channels, ph, pw, dy, outputs, kh, kw, oh, ow, dw);
+                                                 int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd) {
+    gradflow_conv_direct_weight_gradient_portable(xp, channels, ph, pw, dy, outputs, kh, kw, oh, ow, dw, rowBegin, rowEnd);
 }
 
 #endif

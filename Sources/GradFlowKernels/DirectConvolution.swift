@@ -47,6 +47,7 @@ package enum DirectConvolution {
 
     /// `y[o, oy, ox] = (accumulate ? y[o, oy, ox] : 0) + bias[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · padded[c, oy + ki, ox + kj]`
     /// for the `outputs × oh × ow` image `y` (no bias when `bias` is nil; see `gradflow_conv_direct_forward_avx2`).
+    /// Kernel rows that fall on the padding rows are skipped.
     package static func forward(_ kernel: Kernel, padded: UnsafePointer<Float>, _ layout: PaddedImage, _ geometry: WindowGeometry,
                                 weights: UnsafePointer<Float>, outputs: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
                                 accumulate: Bool = false) {
@@ -57,7 +58,7 @@ package enum DirectConvolution {
         }
         run(padded, Int64(layout.channels), Int64(layout.height), Int64(layout.width), weights, Int64(outputs),
             Int64(geometry.kernelHeight), Int64(geometry.kernelWidth), bias, y, Int64(geometry.outputHeight), Int64(geometry.outputWidth),
-            accumulate ? 1 : 0)
+            accumulate ? 1 : 0, Int64(geometry.padTop), Int64(geometry.padTop + geometry.height))
     }
 
     /// `dw[o, c, ki, kj] += Σ_{oy, ox} dy[o, oy, ox] · padded[c, oy + ki, ox + kj]` for one image
@@ -71,6 +72,7 @@ package enum DirectConvolution {
         case .avx512: gradflow_conv_direct_weight_gradient_avx512
         }
         run(padded, Int64(layout.channels), Int64(layout.height), Int64(layout.width), dy, Int64(outputs),
-            Int64(geometry.kernelHeight), Int64(geometry.kernelWidth), Int64(geometry.outputHeight), Int64(geometry.outputWidth), dw)
+            Int64(geometry.kernelHeight), Int64(geometry.kernelWidth), Int64(geometry.outputHeight), Int64(geometry.outputWidth), dw,
+            Int64(geometry.padTop), Int64(geometry.padTop + geometry.height))
     }
 }

@@ -110,38 +110,39 @@ int64_t gradflow_conv_direct_padded_width(int64_t outputWidth, int64_t kernelWid
 /// (`bias` may be NULL: no bias) for `o < outputs`,
 /// `oy < oh`, `ox < ow` (`y` is `outputs × oh × ow`, `w` is PyTorch's `[outputs, channels, kh, kw]`).
 /// `xp` is the zero-padded image, `channels` planes of `ph = oh + kh − 1` rows of
-/// `pw ≥ gradflow_conv_direct_padded_width(ow, kw)` floats. The sum over taps starts at 0 and runs in
+/// `pw ≥ gradflow_conv_direct_padded_width(ow, kw)` floats, of which only rows `rowBegin..<rowEnd` may
+/// hold nonzeros (taps on the other rows are skipped). The sum over taps starts at 0 and runs in
 /// `(c, ki, kj)` order, then the bias is added. Requires AVX2 and FMA; O(outputs·oh·ow·channels·kh·kw).
 void gradflow_conv_direct_forward_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                        int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                       int64_t oh, int64_t ow, int accumulate);
+                                       int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd);
 
 /// `gradflow_conv_direct_forward_avx2` with AVX-512F (row segments of 32 outputs). Requires AVX-512F.
 void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                          int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                         int64_t oh, int64_t ow, int accumulate);
+                                         int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd);
 
 /// `gradflow_conv_direct_forward_avx2` in plain C (any CPU).
 void gradflow_conv_direct_forward_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                            int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
-                                           int64_t oh, int64_t ow, int accumulate);
+                                           int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd);
 
 /// The weight gradient of one image's direct convolution (same `xp` and sizes as the forward):
 /// `dw[o][c][ki][kj] += Σ_{oy, ox} dy[o][oy][ox] · xp[c][oy + ki][ox + kj]`. Requires AVX2 and FMA;
 /// O(outputs·oh·ow·channels·kh·kw).
 void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                               int64_t oh, int64_t ow, float *dw);
+                                               int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd);
 
 /// `gradflow_conv_direct_weight_gradient_avx2` with AVX-512F. Requires AVX-512F.
 void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                  const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                                 int64_t oh, int64_t ow, float *dw);
+                                                 int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd);
 
 /// `gradflow_conv_direct_weight_gradient_avx2` in plain C (any CPU).
 void gradflow_conv_direct_weight_gradient_portable(const float *xp, int64_t channels, int64_t ph, int64_t pw,
                                                    const float *dy, int64_t outputs, int64_t kh, int64_t kw,
-                                                   int64_t oh, int64_t ow, float *dw);
+                                                   int64_t oh, int64_t ow, float *dw, int64_t rowBegin, int64_t rowEnd);
 
 /// Implicit-GEMM convolution forward with AVX-512F (the im2col matrix is never written):
 /// `yt[p·o16 + o] = Σ_{t < taps} xp[pixel[p] + tap[t]] · wt[t·o16 + o]` for `p < pixels`, `o < o16`.
