@@ -136,8 +136,11 @@ static inline float gf_horizontal_sum_avx2(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-/// Output channels per weight-gradient block with AVX2: 2 × 5 taps = 10 accumulators.
-#define GF_GRADIENT_CHANNELS_AVX2 2
+/// Output channels per weight-gradient block with AVX2: 1 × 5 taps = 5 accumulators. Measured on one
+/// image (Zen 4): LeNet-5's first layer 4.5–4.8 µs with 1, 6.5–6.8 with 2, 7.8–8.9 with 3 channels;
+/// the Keras CNN's first 13–14 µs with 1, 21 with 2 (more accumulators lose to the extra loads of `xp`
+/// per channel block and the register spills).
+#define GF_GRADIENT_CHANNELS_AVX2 1
 
 __attribute__((target("avx2,fma")))
 void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels, int64_t ph, int64_t pw,
@@ -235,8 +238,10 @@ void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int6
     }
 }
 
-/// Output channels per weight-gradient block with AVX-512: 4 × 5 taps = 20 of the 32 registers.
-#define GF_GRADIENT_CHANNELS_AVX512 4
+/// Output channels per weight-gradient block with AVX-512: 3 × 5 taps = 15 accumulators. Measured on
+/// one image (Zen 4): LeNet-5's first layer 2.7–3.4 µs with 3, 4.5–6.4 with 4, 6.0–6.1 with 6 channels;
+/// the Keras CNN's first 8.6–10.4 µs with 3, 13–15 with 4.
+#define GF_GRADIENT_CHANNELS_AVX512 3
 
 __attribute__((target("avx512f,avx2,fma")))
 void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw,
