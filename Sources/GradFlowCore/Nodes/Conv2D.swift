@@ -9,17 +9,19 @@ import GradFlowKernels
 /// Attributes: `stride` (1), `padding` (0; a number, `[ph, pw]`, `same` — stride 1 only, the extra row
 /// and column at the bottom and right as PyTorch — or `valid`), `dilation` (1), `groups` (1).
 ///
-/// Kernel: per chunk of samples and group, im2col of the chunk's images side by side into one planned
-/// matrix and one packed FMA GEMM `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, chunk·oh·ow]`, then the bias
-/// added while copying into NCHW (see `chunkFloats` for the measured chunk size). Layers with few
-/// input channels (stride 1, dilation 1, one group) run the forward pass and the weight gradient with
-/// direct kernels instead, from a zero-padded copy of each image (`ConvolutionAlgorithm.choose` says
-/// where and why). Chunks are split
-/// across the kernel threads, each part with its own planned scratch and partial weight gradient
-/// (summed in part order). The number of parts is fixed (`parts`), not the thread count, so results
-/// are the same bits on any number of threads and whichever thread ran what.
-/// Gradients: `∂L/∂w += ∂L/∂y · colsᵀ` (cols rebuilt, not kept), `∂L/∂cols = Wᵀ · ∂L/∂y` then col2im
-/// into `∂L/∂x`, `∂L/∂b = Σ_{n, i, j} ∂L/∂y`. The scratch is planned once per batch size.
+/// Kernels (`ConvolutionAlgorithm`, chosen when planning; `ConvolutionAlgorithm.choose` gives the
+/// measurements): layers with at most 4 input channels (stride 1, dilation 1, one group) run direct
+/// kernels from a zero-padded copy of each image (`DirectConvolution`); deeper layers of one group run an
+/// implicit GEMM that reads that copy in place (`ImplicitConvolution`, AVX-512); their input gradient is
+/// the convolution of the padded `∂L/∂y` with the flipped weights (`TransposedConvolution`, stride 1).
+/// Otherwise (groups, no AVX-512, the input gradient of a strided layer): per chunk of samples and
+/// group, im2col of the chunk's images side by side into one planned matrix and one packed FMA GEMM
+/// `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, chunk·oh·ow]`, the bias added while copying into NCHW (see
+/// `chunkFloats`); `∂L/∂w += ∂L/∂y · colsᵀ` (cols rebuilt, not kept), `∂L/∂cols = Wᵀ · ∂L/∂y` then
+/// col2im into `∂L/∂x`. `∂L/∂b = Σ_{n, i, j} ∂L/∂y` in every case. Chunks are split across the kernel
+/// threads, each part with its own planned scratch and partial weight gradient (summed in part order).
+/// The number of parts is fixed (`parts`), not the thread count, so results are the same bits on any
+/// number of threads and whichever thread ran what. The scratch is planned once per batch size.
 public final class Conv2D: Node, GraphOperation {
     /// Stride, dilation (rows, columns) and groups.
     public let stride: (Int, Int), dilation: (Int, Int), groups: Int
@@ -131,13 +133,15 @@ public final class Conv2D: Node, GraphOperation {
         /// stay zero), and the implicit GEMM's offsets.
         var padded: PaddedImage?
         var implicit: ImplicitConvolution?
+        /// The implicit GEMM's padded copy would equal the image (no padding): read the image instead.
+        var readsImageInPlace = false
         /// The input gradient as a convolution of `∂y` (direct or implicit forward only, when it applies).
         var inputGradient: TransposedConvolution?
         var batch = 0, outputs = 0, chunk = 1, chunks = 1, parts = 1
-        /// Floats per slot: cols `[K, chunk·P]` (or one padded image for the direct kernels), dcols as large when the input needs a gradient, a
-        /// group's outputs `[O/G, chunk·P]`, a partial `∂L/∂w` `[O, K]` when the weights need one.
-        /// Then, for the implicit GEMM, one image's `yᵀ` or `∂yᵀ` and the part's `∂wᵀ`; then the input
-        /// gradient's scratch.
+        /// Floats per slot: cols `[K, chunk·P]` (or one padded image for the direct and implicit
+        /// kernels); dcols as large and a group's outputs `[O/G, chunk·P]` where the GEMM path needs
+        /// them; a partial `∂L/∂w` `[O, K]` when the weights need one; for the implicit GEMM one
+        /// image's `yᵀ` or `∂yᵀ` and the part's `∂wᵀ`; then the input gradient's scratch.
         var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0, transposedSize = 0, transposedWeightSize = 0
         var adjointSize = 0
         var slotSize: Int { columnsSize + columnGradientSize + outputSize + weightSize + transposedSize + transposedWeightSize + adjointSize }
@@ -179,6 +183,7 @@ public final class Conv2D: Node, GraphOperation {
         case .implicitGEMM:
             let implicit = ImplicitConvolution(g, outputs: w[0])
             (plan.implicit, plan.padded, plan.sharedSize) = (implicit, implicit.padded, implicit.weightsCount)
+            plan.readsImageInPlace = g.padTop == 0 && g.padLeft == 0 && implicit.padded.height == g.height && implicit.padded.width == g.width
             plan.transposedSize = implicit.pixelsCount
             plan.transposedWeightSize = inboundNodes[1].needsGradient ? implicit.weightsCount : 0
         case .im2colGEMM: break
@@ -283,7 +288,9 @@ public final class Conv2D: Node, GraphOperation {
                     func outputRow(_ i: Int, _ o: Int) -> Int { ((first + i) * outputs + group * groupOutputs + o) * p }
                     if let padded = plan.padded {   // direct or implicit GEMM: image by image from a padded copy
                         for i in 0..<count where y != nil || computesWeightGradient {
-                            padded.copy(x + image(i), g, into: cols)
+                            // Without padding the implicit GEMM reads the image itself.
+                            let source = plan.readsImageInPlace ? x + image(i) : UnsafePointer(cols)
+                            if !plan.readsImageInPlace { padded.copy(x + image(i), g, into: cols) }
                             switch (plan.algorithm, y, b, dy) {
                             case (.direct(let kernel), let y?, let b?, _):
                                 DirectConvolution.forward(kernel, padded: cols, padded, g, weights: w, outputs: outputs, bias: b,
@@ -292,11 +299,11 @@ public final class Conv2D: Node, GraphOperation {
                                 DirectConvolution.accumulateWeightGradient(kernel, padded: cols, padded, g, outputGradient: dy + outputRow(i, 0),
                                                                            outputs: outputs, into: partial)
                             case (.implicitGEMM, let y?, let b?, _):
-                                plan.implicit?.forward(padded: cols, weights: shared, into: transposed)
+                                plan.implicit?.forward(padded: source, weights: shared, into: transposed)
                                 plan.implicit?.storePlanes(transposed, bias: b, into: y + outputRow(i, 0))
                             case (.implicitGEMM, _, _, let dy?):
                                 plan.implicit?.loadPlanes(dy + outputRow(i, 0), into: transposed)
-                                plan.implicit?.accumulateWeightGradient(padded: cols, outputGradient: transposed, into: transposedWeights)
+                                plan.implicit?.accumulateWeightGradient(padded: source, outputGradient: transposed, into: transposedWeights)
                             default: preconditionFailure("Conv2D: no kernel for \(plan.algorithm)")
                             }
                         }
