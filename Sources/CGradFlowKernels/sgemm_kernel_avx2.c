@@ -25,9 +25,10 @@
         _mm256_storeu_ps(ci + 8, r1);                                      \
     } while (0)
 
-__attribute__((target("avx2,fma")))
-void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
-                              int loadC, const float *bias) {
+/// The tile for B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel).
+__attribute__((target("avx2,fma"), always_inline))
+static inline void gf_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                      int loadC, const float *bias) {
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -51,7 +52,7 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
         GF_ROW(4, c40, c41);
         GF_ROW(5, c50, c51);
         a += GRADFLOW_SGEMM_MR;
-        b += GRADFLOW_SGEMM_NR;
+        b += ldb;
     }
     __m256 bias0 = _mm256_setzero_ps(), bias1 = _mm256_setzero_ps();
     if (bias) { bias0 = _mm256_loadu_ps(bias); bias1 = _mm256_loadu_ps(bias + 8); }
@@ -63,6 +64,18 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
     GF_STORE(5, c50, c51);
 }
 
+__attribute__((target("avx2,fma")))
+void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                              int loadC, const float *bias) {
+    gf_sgemm_6x16_avx2(kc, a, b, GRADFLOW_SGEMM_NR, c, ldc, loadC, bias);
+}
+
+__attribute__((target("avx2,fma")))
+void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                        int loadC, const float *bias) {
+    gf_sgemm_6x16_avx2(kc, a, b, ldb, c, ldc, loadC, bias);
+}
+
 #else
 
 // Not x86-64: the AVX2 entry point exists so that Swift links everywhere, but it is never chosen
@@ -70,6 +83,18 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
 void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                               int loadC, const float *bias) {
     gradflow_sgemm_6x16_portable(kc, a, b, c, ldc, loadC, bias);
+}
+
+void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                        int loadC, const float *bias) {
+    // Never chosen off x86-64 (`GEMMRoutines.portable` packs B); a correct fallback all the same.
+    float panel[GRADFLOW_SGEMM_NR * 256];
+    for (int64_t p0 = 0; p0 < kc; p0 += 256) {
+        const int64_t depth = kc - p0 < 256 ? kc - p0 : 256;
+        for (int64_t p = 0; p < depth; p++)
+            for (int j = 0; j < GRADFLOW_SGEMM_NR; j++) panel[p * GRADFLOW_SGEMM_NR + j] = b[(p0 + p) * ldb + j];
+        gradflow_sgemm_6x16_portable(depth, a + p0 * GRADFLOW_SGEMM_MR, panel, c, ldc, loadC || p0 > 0, p0 == 0 ? bias : 0);
+    }
 }
 
 #endif

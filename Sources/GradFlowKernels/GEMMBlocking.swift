@@ -30,6 +30,16 @@ enum GEMMBlocking {
     /// A busy core no longer needs many small slabs: the pool then runs serially (`ContentionMonitor`).
     static let oversplitFlops = 160_000_000
 
+    /// B (not transposed) is read in place instead of packed for products of at most
+    /// `inPlaceBRows` rows whose B rows are at most `inPlaceBLimit` floats apart and whose columns fill
+    /// whole NR panels. Packing B copies it once per depth block, which a product of few rows (a batch
+    /// of 64) does not amortise: the MLP's 64×784×128 layer spent 7.9 µs of 117 packing W₁ (C
+    /// microbenchmark), and in place `GradFlowBench --filter gemm` measured 101 GFLOP/s against 93.5.
+    /// Wider rows alias in L1 (rows 4 KiB apart all fall in one set: 1024³ ran at 53 GFLOP/s in
+    /// place, 102 packed), and many rows re-read each panel, which packing keeps contiguous in L1.
+    static let inPlaceBLimit = 256
+    static let inPlaceBRows = 128
+
     /// Products with at most this many rows of C (and no transposes) skip packing: measured on the
     /// MNIST MLP's layers, the unpacked kernel wins up to 4 rows (at 1 row, 26 µs → a few µs).
     static let smallRowLimit = 4
@@ -91,20 +101,28 @@ struct GEMMRoutines {
         Int64, Int32, UnsafePointer<Float>?
     ) -> Void
 
+    /// `(kc, packedA, b, ldb, c, ldc, loadC, bias)`: see `gradflow_sgemm_6x16_avx2_strided_b`.
+    typealias StridedKernel = @convention(c) (
+        Int64, UnsafePointer<Float>?, UnsafePointer<Float>?, Int64, UnsafeMutablePointer<Float>?, Int64, Int32,
+        UnsafePointer<Float>?
+    ) -> Void
+
     let kernel: Kernel
+    /// The micro-kernel reading B in place (nil: B is always packed).
+    let stridedKernel: StridedKernel?
     let packA: Pack
     let packB: Pack
     let smallRows: SmallRows
 
     static let avx2FMA = GEMMRoutines(
-        kernel: gradflow_sgemm_6x16_avx2, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
+        kernel: gradflow_sgemm_6x16_avx2, stridedKernel: gradflow_sgemm_6x16_avx2_strided_b, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
         smallRows: gradflow_sgemm_small_m_avx2)
     /// The AVX2 kernels, with the AVX-512F few-rows kernel (measured faster for a prediction's
     /// single row of 128 outputs; the packed kernels stay AVX2).
     static let avx512 = GEMMRoutines(
-        kernel: gradflow_sgemm_6x16_avx2, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
+        kernel: gradflow_sgemm_6x16_avx2, stridedKernel: gradflow_sgemm_6x16_avx2_strided_b, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
         smallRows: gradflow_sgemm_small_m_avx512)
     static let portable = GEMMRoutines(
-        kernel: gradflow_sgemm_6x16_portable, packA: gradflow_sgemm_pack_a_portable,
+        kernel: gradflow_sgemm_6x16_portable, stridedKernel: nil, packA: gradflow_sgemm_pack_a_portable,
         packB: gradflow_sgemm_pack_b_portable, smallRows: gradflow_sgemm_small_m_portable)
 }

@@ -39,7 +39,7 @@ struct GEMMProblem {
     /// Runs the whole problem on the calling thread with its `GEMMWorkspace` (requires `k > 0`).
     ///
     /// Loop nest (Goto/BLIS): columns of C in NC blocks → depth in balanced blocks of at most KC
-    /// (`GEMMBlocking.balancedDepth`; pack op(B)) → rows in
+    /// (`GEMMBlocking.balancedDepth`; pack op(B), unless it is read in place) → rows in
     /// MC blocks (pack op(A)) → the macro-kernel over MR×NR tiles. The first KC block stores
     /// (adding `bias`, and C when accumulating), later blocks add to C: the sum over p is therefore
     /// taken in KC-sized partial sums, a different order from the naive loop.
@@ -51,48 +51,69 @@ struct GEMMProblem {
             for pc in stride(from: 0, to: k, by: depthStep) {
                 let kc = min(depthStep, k - pc)
                 let bBlock = transposeB ? b + jc * ldb + pc : b + pc * ldb + jc
-                GEMMPacking.packB(bBlock, ldb: ldb, transposed: transposeB, depth: kc, cols: nc,
-                                  into: workspace.packedB, with: routines)
+                let bInPlace = readsBInPlace(routines) && nc % GEMMBlocking.nr == 0
+                if !bInPlace {
+                    GEMMPacking.packB(bBlock, ldb: ldb, transposed: transposeB, depth: kc, cols: nc,
+                                      into: workspace.packedB, with: routines)
+                }
                 let isFirst = pc == 0
-                let tile = TileStore(loadC: !isFirst || accumulate, bias: isFirst ? bias.map { $0 + jc } : nil)
+                let tile = TileStore(loadC: !isFirst || accumulate, bias: isFirst ? bias.map { $0 + jc } : nil,
+                                     bInPlace: bInPlace ? bBlock : nil, ldb: ldb)
                 for ic in stride(from: 0, to: m, by: GEMMBlocking.mc) {
                     let mc = min(GEMMBlocking.mc, m - ic)
                     let aBlock = transposeA ? a + pc * lda + ic : a + ic * lda + pc
                     GEMMPacking.packA(aBlock, lda: lda, transposed: transposeA, rows: mc, depth: kc,
                                       into: workspace.packedA, with: routines)
-                    macroKernel(routines.kernel, workspace: workspace, rows: mc, cols: nc, depth: kc,
-                                c: c + ic * ldc + jc, tile: tile)
+                    macroKernel(routines.kernel, strided: routines.stridedKernel, workspace: workspace, rows: mc, cols: nc,
+                                depth: kc, c: c + ic * ldc + jc, tile: tile)
                 }
             }
         }
     }
 
-    /// How a KC block's result is combined with C.
+    /// Whether B is read in place (`GEMMBlocking.inPlaceBLimit`) rather than packed.
+    private func readsBInPlace(_ routines: GEMMRoutines) -> Bool {
+        routines.stridedKernel != nil && !transposeB && ldb <= GEMMBlocking.inPlaceBLimit && m <= GEMMBlocking.inPlaceBRows
+    }
+
+    /// How a KC block's result is combined with C, and where its B panels are: in place (`bInPlace`,
+    /// rows `ldb` apart) or packed in the workspace.
     private struct TileStore {
         var loadC: Bool
         var bias: UnsafePointer<Float>?
+        var bInPlace: UnsafePointer<Float>?
+        var ldb: Int
     }
 
     /// Sweeps the packed `rows×depth` A block against the packed `depth×cols` B block, one MR×NR
     /// tile at a time; B micro-panel outer so that it stays in L1 across the A panels.
-    private func macroKernel(_ kernel: GEMMRoutines.Kernel, workspace: GEMMWorkspace, rows: Int, cols: Int,
-                             depth: Int, c: UnsafeMutablePointer<Float>, tile: TileStore) {
+    private func macroKernel(_ kernel: GEMMRoutines.Kernel, strided: GEMMRoutines.StridedKernel?, workspace: GEMMWorkspace,
+                             rows: Int, cols: Int, depth: Int, c: UnsafeMutablePointer<Float>, tile: TileStore) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
         let loadC: Int32 = tile.loadC ? 1 : 0
         for jr in stride(from: 0, to: cols, by: nr) {
             let width = min(nr, cols - jr)
-            let bPanel = UnsafePointer(workspace.packedB + jr * depth)
+            let bPanel = tile.bInPlace.map { $0 + jr } ?? UnsafePointer(workspace.packedB + jr * depth)
             let tileBias = tile.bias.map { $0 + jr }
             for ir in stride(from: 0, to: rows, by: mr) {
                 let height = min(mr, rows - ir)
                 let aPanel = UnsafePointer(workspace.packedA + ir * depth)
                 let cTile = c + ir * ldc + jr
+                let inPlace = tile.bInPlace == nil ? nil : strided
                 if height == mr && width == nr {
-                    kernel(Int64(depth), aPanel, bPanel, cTile, Int64(ldc), loadC, tileBias)
+                    if let inPlace {
+                        inPlace(Int64(depth), aPanel, bPanel, Int64(tile.ldb), cTile, Int64(ldc), loadC, tileBias)
+                    } else {
+                        kernel(Int64(depth), aPanel, bPanel, cTile, Int64(ldc), loadC, tileBias)
+                    }
                 } else {
                     // Edge tile: compute the full padded tile aside, then combine its valid part.
                     let edge = workspace.edgeTile
-                    kernel(Int64(depth), aPanel, bPanel, edge, Int64(nr), 0, nil)
+                    if let inPlace {
+                        inPlace(Int64(depth), aPanel, bPanel, Int64(tile.ldb), edge, Int64(nr), 0, nil)
+                    } else {
+                        kernel(Int64(depth), aPanel, bPanel, edge, Int64(nr), 0, nil)
+                    }
                     for i in 0..<height {
                         for j in 0..<width {
                             var value = edge[i * nr + j]

@@ -54,6 +54,28 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// B read in place (not transposed, whole 16-column panels, rows at most 1024 floats apart)
+    /// against the reference, and bit-identical to the packed path (rows 1030 floats apart are packed).
+    func testInPlaceB_matchesReference_andThePackedPathBitForBit() {
+        for kernel in kernels {
+            for (m, n, k) in [(64, 128, 784), (7, 16, 5), (13, 32, 300), (784, 128, 64), (65, 48, 257)] {
+                for ta in [false, true] {
+                    check(m: m, n: n, k: k, transposeA: ta, transposeB: false, kernel: kernel, threads: 1)
+                    check(m: m, n: n, k: k, transposeA: ta, transposeB: false, accumulate: true, bias: true, kernel: kernel, threads: 2)
+                }
+            }
+            var random = TestRandom(seed: 5)
+            let (m, n, k) = (64, 128, 600)
+            let a = random.array(m * k), b = random.array(k * n), wide = padded(b, rows: k, cols: n, ld: 1030)
+            var inPlace = [Float](repeating: 0, count: m * n), packed = inPlace
+            gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &inPlace, ldc: n,
+                 accumulate: false, bias: nil, kernel: kernel, threads: 1)
+            gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: wide, ldb: 1030, c: &packed, ldc: n,
+                 accumulate: false, bias: nil, kernel: kernel, threads: 1)
+            XCTAssertEqual(inPlace, packed, "\(kernel)")
+        }
+    }
+
     func testAccumulateAndBias_addToExistingC() {
         for kernel in kernels {
             for (ta, tb) in [(false, false), (true, false), (false, true)] {

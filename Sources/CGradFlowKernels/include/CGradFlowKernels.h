@@ -51,6 +51,12 @@ static inline void gradflow_spin_pause(void) {
 void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                               int loadC, const float *bias);
 
+/// `gradflow_sgemm_6x16_avx2` reading B unpacked: `b` is row-major with rows `ldb` floats apart (16
+/// columns used), so a GEMM whose B fits in L2 need not copy it into panels. The same arithmetic as the
+/// packed kernel (bit-identical results). Requires AVX2 and FMA.
+void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                        int loadC, const float *bias);
+
 /// The same contract as `gradflow_sgemm_6x16_avx2`, in plain C that runs on any CPU (the compiler may
 /// vectorise it for the baseline instruction set; it never needs FMA).
 void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
