@@ -146,7 +146,7 @@ public final class Trainer {
             let batches = shuffle
                 ? try Minibatches.shuffledEpoch(exampleCount: train.count, batchSize: batchSize, dropLast: dropLast, using: &generator)
                 : try Minibatches.inOrder(exampleCount: train.count, batchSize: batchSize, dropLast: dropLast)
-            try runEpoch(batches, of: train, epoch: epoch, checks: checks)
+            let interruptedAtEnd = try runEpoch(batches, of: train, epoch: epoch, checks: checks)
             history.loss.append(Float(progress.epochLossSum / Double(max(batches.count, 1))))
             if let held {
                 let result = try evaluate(held, metric: metric, batchSize: batchSize)
@@ -160,13 +160,19 @@ public final class Trainer {
             log.write(history.summary(epoch: epoch, of: epochs))
             try epochEnded?(epoch, history)
             for callback in callbacks { try callback.epochEnded(epoch, history: history, trainer: self) }
+            if interruptedAtEnd {
+                throw TrainerError.interrupted(step: progress.step, epoch: epoch, batch: batches.count, batches: batches.count)
+            }
         }
         return history
     }
 
     /// The rest of one epoch, from batch `progress.batchesInEpoch`: feed, forward and backward,
-    /// check, update; `progress` counts each finished step.
-    private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset, epoch: Int, checks: NumericGuard?) throws {
+    /// check, update; `progress` counts each finished step. An interruption stops after the current
+    /// step (`TrainerError.interrupted`); one that comes during the epoch's last step returns true
+    /// instead, so that `fit` records the finished epoch before stopping (a checkpoint taken between
+    /// the last step and the epoch's record would resume into an epoch with no step left to run).
+    private func runEpoch(_ batches: [ArraySlice<Int>], of train: Dataset, epoch: Int, checks: NumericGuard?) throws -> Bool {
         graph.isTraining = true
         let bar = log.showsProgress ? ProgressBar(total: batches.count) : nil
         defer { if let bar { log.clearProgress(width: bar.line(step: 0, loss: 0).count + 8) } }
@@ -201,9 +207,11 @@ public final class Trainer {
             var stopHere = interruption?.isInterruptionRequested ?? false
             if let dataParallel { stopHere = try dataParallel.anyRank(stopHere) }   // every rank stops after the same step
             if stopHere {
+                if done == batches.count { return true }
                 throw TrainerError.interrupted(step: progress.step, epoch: epoch, batch: done, batches: batches.count)
             }
         }
+        return false
     }
 
     /// The guards' checks of a step before its update: every value and gradient finite, and the

@@ -72,10 +72,13 @@ enum TrainCommand {
         let metadata = ["gradflow.graph": path, "gradflow.seed": String(session.seed), "gradflow.epochs": String(epochs),
                         "gradflow.optimizer": optimizerText, "gradflow.world_size": String(world?.size ?? 1)]
             .merging(session.scalerMetadata) { first, _ in first }
-        // A checkpoint is written only by a run that completed at least one training step of its own:
-        // a run that fails earlier leaves any existing file exactly as it was.
-        let stepsAtStart = trainer.progress.step
-        let trained = { [unowned trainer] in trainer.progress.step > stepsAtStart }
+        // A checkpoint is written only by a run that completed at least one training step or epoch of
+        // its own (resuming a checkpoint taken after an epoch's last step, as older versions could write
+        // one, only records that epoch): a run that fails earlier leaves any existing file exactly as it was.
+        let (stepsAtStart, epochsAtStart) = (trainer.progress.step, trainer.progress.completedEpochs)
+        let trained = { [unowned trainer] in
+            trainer.progress.step > stepsAtStart || trainer.progress.completedEpochs > epochsAtStart
+        }
         // Epoch lines: every epoch (the default), every N-th and the last (`--log-every N`), or none (`--quiet`).
         if quiet || logEvery != nil || !leader { trainer.log = .silent }
         trainer.epochEnded = { [unowned trainer] epoch, history in

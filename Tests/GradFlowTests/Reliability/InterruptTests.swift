@@ -36,6 +36,26 @@ final class InterruptTests: XCTestCase {
         XCTAssertNotEqual(trainer.graph.trainables[0].value.scalars, [0])   // the step was applied
     }
 
+    /// Ctrl-C during an epoch's last step: the epoch is recorded before the stop, so the state says
+    /// "epoch 1 done" (not "epoch 1, no batch left"), and a resumed run trains epoch 2 in full.
+    func testFit_interruptedDuringAnEpochsLastStep_recordsTheEpochBeforeStopping() throws {
+        let flag = InterruptFlag()
+        let (trainer, data) = try regression(interruption: flag)
+        flag.request()
+        XCTAssertThrowsError(try trainer.fit(data, epochs: 3, batchSize: 10)) { error in   // one batch per epoch
+            XCTAssertEqual(error as? TrainerError, .interrupted(step: 1, epoch: 1, batch: 1, batches: 1))
+        }
+        XCTAssertEqual(trainer.progress.completedEpochs, 1)
+        XCTAssertEqual(trainer.progress.batchesInEpoch, 0)
+        XCTAssertEqual(trainer.history.loss.count, 1)
+        let state = trainer.trainingState(metadata: [:])
+        let (resumed, _) = try regression(interruption: InterruptFlag())
+        try resumed.restore(state)
+        let history = try resumed.fit(data, epochs: 2, batchSize: 10)
+        XCTAssertEqual(history.loss.count, 2)
+        XCTAssertEqual(resumed.progress.step, 2)
+    }
+
     func testSIGINTHandler_setsTheFlagInProcess() throws {
         let flag = InterruptFlag.installSIGINTHandler()
         defer {
