@@ -87,14 +87,14 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
 
 void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                         int loadC, const float *bias) {
-    // Never chosen off x86-64 (`GEMMRoutines.portable` packs B); a correct fallback all the same.
-    float panel[GRADFLOW_SGEMM_NR * 256];
-    for (int64_t p0 = 0; p0 < kc; p0 += 256) {
-        const int64_t depth = kc - p0 < 256 ? kc - p0 : 256;
-        for (int64_t p = 0; p < depth; p++)
-            for (int j = 0; j < GRADFLOW_SGEMM_NR; j++) panel[p * GRADFLOW_SGEMM_NR + j] = b[(p0 + p) * ldb + j];
-        gradflow_sgemm_6x16_portable(depth, a + p0 * GRADFLOW_SGEMM_MR, panel, c, ldc, loadC || p0 > 0, p0 == 0 ? bias : 0);
-    }
+    // Never chosen off x86-64 (`GEMMRoutines.portable` packs B); a plain loop keeps it correct.
+    for (int i = 0; i < GRADFLOW_SGEMM_MR; i++)
+        for (int j = 0; j < GRADFLOW_SGEMM_NR; j++) {
+            float sum = 0.0f;
+            for (int64_t p = 0; p < kc; p++) sum += a[p * GRADFLOW_SGEMM_MR + i] * b[p * ldb + j];
+            float *out = c + i * ldc + j;
+            *out = sum + (bias ? bias[j] : 0.0f) + (loadC ? *out : 0.0f);
+        }
 }
 
 #endif

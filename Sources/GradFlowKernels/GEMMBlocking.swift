@@ -33,8 +33,8 @@ enum GEMMBlocking {
     /// B (not transposed) is read in place instead of packed for products of at most
     /// `inPlaceBRows` rows whose B rows are at most `inPlaceBLimit` floats apart and whose columns fill
     /// whole NR panels. Packing B copies it once per depth block, which a product of few rows (a batch
-    /// of 64) does not amortise: the MLP's 64×784×128 layer spent 7.9 µs of 117 packing W₁ (C
-    /// microbenchmark), and in place `GradFlowBench --filter gemm` measured 101 GFLOP/s against 93.5.
+    /// of 64) does not amortise: the MLP's 64×784×128 layer spent 7.9 µs of 117 packing W₁, and read
+    /// in place it took 126–143 µs against 142–154 packed (C microbenchmark, alternating runs).
     /// Wider rows alias in L1 (rows 4 KiB apart all fall in one set: 1024³ ran at 53 GFLOP/s in
     /// place, 102 packed), and many rows re-read each panel, which packing keeps contiguous in L1.
     static let inPlaceBLimit = 256

@@ -154,6 +154,9 @@ public final class Conv2D: Node, GraphOperation {
         /// Floats after the slots, shared by the parts: the implicit GEMM's `wᵀ`, then the input
         /// gradient's flipped weights.
         var sharedSize = 0, adjointWeightsSize = 0
+        var sharedOffset: Int { parts * slotSize }
+        var adjointWeightsOffset: Int { sharedOffset + sharedSize }
+        var scratchSize: Int { adjointWeightsOffset + adjointWeightsSize }
     }
     private var plan: Plan?
     /// Forces an algorithm instead of `ConvolutionAlgorithm.choose` (tests); applies from the next plan.
@@ -197,7 +200,7 @@ public final class Conv2D: Node, GraphOperation {
         plan.outputSize = plan.algorithm == .im2colGEMM || columnGradient ? w[0] / groups * plan.chunk * g.columnCount : 0
         plan.weightSize = inboundNodes[1].needsGradient ? w[0] * g.columnRows : 0
         scratch.deallocate()
-        scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: plan.parts * plan.slotSize + plan.sharedSize + plan.adjointWeightsSize)
+        scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: plan.scratchSize)
         scratch.initialize(repeating: 0)
         self.plan = plan
     }
@@ -217,7 +220,7 @@ public final class Conv2D: Node, GraphOperation {
         guard let plan, let base = scratch.baseAddress else { preconditionFailure("Conv2D: forward before planning") }
         inboundNodes[0].value.withReadPointer { x in inboundNodes[1].value.withReadPointer { w in inboundNodes[2].value.withReadPointer { b in
             value.withWritePointer { y in
-                plan.implicit?.transpose(weights: w, into: base + plan.parts * plan.slotSize)
+                plan.implicit?.transpose(weights: w, into: base + plan.sharedOffset)
                 parallelFor(plan.parts, ConvolutionPass(plan: plan, groups: groups, scratch: base, x: x, w: w, b: b, y: y,
                                                         dy: nil, dx: nil, computesWeightGradient: false))
             }
@@ -239,7 +242,7 @@ public final class Conv2D: Node, GraphOperation {
             guard wNode.needsGradient || xNode.needsGradient else { return }
             xNode.value.withReadPointer { x in wNode.value.withReadPointer { w in
                 let run = { (dx: UnsafeMutablePointer<Float>?) in
-                    if dx != nil { plan.inputGradient?.prepare(weights: w, into: base + plan.parts * plan.slotSize + plan.sharedSize) }
+                    if dx != nil { plan.inputGradient?.prepare(weights: w, into: base + plan.adjointWeightsOffset) }
                     parallelFor(plan.parts, ConvolutionPass(plan: plan, groups: self.groups, scratch: base, x: x, w: w, b: nil, y: nil,
                                                             dy: dy, dx: dx, computesWeightGradient: wNode.needsGradient))
                 }
@@ -260,8 +263,9 @@ public final class Conv2D: Node, GraphOperation {
     private struct ConvolutionPass: ParallelJob {
         let plan: Plan, groups: Int
         let scratch: UnsafeMutablePointer<Float>
-        /// The parts' shared scratch (the implicit GEMM's `wᵀ`).
-        var shared: UnsafePointer<Float> { UnsafePointer(scratch + plan.parts * plan.slotSize) }
+        /// The implicit GEMM's `wᵀ` and the input gradient's flipped weights, shared by the parts.
+        var shared: UnsafePointer<Float> { UnsafePointer(scratch + plan.sharedOffset) }
+        var adjointWeights: UnsafePointer<Float> { UnsafePointer(scratch + plan.adjointWeightsOffset) }
         let x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>?
         let dy: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?
         let computesWeightGradient: Bool
@@ -310,7 +314,7 @@ public final class Conv2D: Node, GraphOperation {
                         if y != nil || dx == nil { continue }
                         if let adjoint = plan.inputGradient, let dx, let dy {   // ∂L/∂x as a convolution of ∂L/∂y
                             for i in 0..<count {
-                                adjoint.accumulate(dy + outputRow(i, 0), into: dx + image(i), weights: shared + plan.sharedSize,
+                                adjoint.accumulate(dy + outputRow(i, 0), into: dx + image(i), weights: adjointWeights,
                                                    scratch: slot + plan.adjointOffset)
                             }
                             continue
