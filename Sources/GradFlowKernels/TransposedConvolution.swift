@@ -5,7 +5,7 @@
 /// pass compute it without a column-gradient matrix or col2im's scattered additions.
 ///
 /// Measured on one image (Zen 4): the Keras CNN's 32→64 layer's input gradient (64 channels of ∂y,
-/// 32 out) 218–242 µs as an implicit GEMM (114 GFLOP/s); LeNet-5's second layer's (16 channels, 6 out:
+/// 32 out) 218–246 µs as an implicit GEMM (101–114 GFLOP/s); LeNet-5's second layer's (16 channels, 6 out:
 /// 16-lane vectors would be mostly idle) 7.8–8.9 µs with the AVX2 direct kernel.
 package struct TransposedConvolution: Sendable {
     /// How the adjoint convolution runs: the implicit GEMM when the input channels fill its 16-lane
