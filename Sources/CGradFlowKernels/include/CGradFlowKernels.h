@@ -166,4 +166,27 @@ void gradflow_conv_implicit_weight_gradient_avx512(const float *xp, const int32_
                                                    const int32_t *tap, int64_t taps, const float *dyt, int64_t o16,
                                                    float *dwt);
 
+/// Floats of the packed Winograd weights `U` for `outputs × channels` 3×3 filters
+/// (`16 · outputs rounded up to 8 · channels`).
+int64_t gradflow_conv_winograd_weights_count(int64_t outputs, int64_t channels);
+
+/// Floats of one thread's scratch for `gradflow_conv_winograd_forward_avx512` (one chunk of tiles'
+/// transformed input and products).
+int64_t gradflow_conv_winograd_scratch_count(int64_t outputs, int64_t channels);
+
+/// The Winograd F(2×2, 3×3) weight transform `U = G g Gᵀ` of PyTorch's `w[outputs][channels][3][3]`,
+/// packed for the forward's GEMMs into `gradflow_conv_winograd_weights_count` floats (rows past
+/// `outputs` zero). Plain C, any CPU.
+void gradflow_conv_winograd_weights(const float *w, int64_t outputs, int64_t channels, float *u);
+
+/// Winograd F(2×2, 3×3) convolution of one image, stride 1, dilation 1, one group:
+/// `y[k][oy][ox] = (accumulate ? y[k][oy][ox] : 0) + bias[k] + Σ_{c, ki, kj} w[k][c][ki][kj] · xp[c][oy + ki][ox + kj]`
+/// (`bias` may be NULL) for `k < outputs`, `oy < oh`, `ox < ow`, with `u` from
+/// `gradflow_conv_winograd_weights`. `xp` is the zero-padded image: `channels` planes of
+/// `ph ≥ 2·⌈oh/2⌉ + 2` rows of `pw ≥ 2·⌈ow/2⌉ + 2` floats; `scratch` holds
+/// `gradflow_conv_winograd_scratch_count` floats. Requires AVX-512F; O(outputs·channels·oh·ow·4).
+void gradflow_conv_winograd_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *u,
+                                           int64_t outputs, int64_t oh, int64_t ow, const float *bias, float *y,
+                                           int accumulate, float *scratch);
+
 #endif

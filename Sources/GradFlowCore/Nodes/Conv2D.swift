@@ -11,9 +11,11 @@ import GradFlowKernels
 ///
 /// Kernels (`ConvolutionAlgorithm`, chosen when planning; `ConvolutionAlgorithm.choose` gives the
 /// measurements): layers with at most 4 input channels (stride 1, dilation 1, one group) run direct
-/// kernels from a zero-padded copy of each image (`DirectConvolution`); deeper layers of one group run an
-/// implicit GEMM that reads that copy in place (`ImplicitConvolution`, AVX-512); their input gradient is
-/// the convolution of the padded `∂L/∂y` with the flipped weights (`TransposedConvolution`, stride 1).
+/// kernels from a zero-padded copy of each image (`DirectConvolution`); 3×3 stride-1 layers of at least
+/// 32 channels run Winograd F(2×2, 3×3) (`WinogradConvolution`, AVX-512; the weight gradient on the
+/// implicit GEMM); other deeper layers of one group run an implicit GEMM that reads that copy in place
+/// (`ImplicitConvolution`, AVX-512); their input gradient is the convolution of the padded `∂L/∂y` with
+/// the flipped weights (`TransposedConvolution`, stride 1).
 /// Otherwise (groups, no AVX-512, the input gradient of a strided layer): per chunk of samples and
 /// group, im2col of the chunk's images side by side into one planned matrix and one packed FMA GEMM
 /// `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, chunk·oh·ow]`, the bias added while copying into NCHW (see
@@ -129,10 +131,12 @@ public final class Conv2D: Node, GraphOperation {
     private struct Plan {
         var geometry: WindowGeometry
         var algorithm = ConvolutionAlgorithm.im2colGEMM
-        /// The padded image of the direct and implicit-GEMM kernels (in the cols slot, whose borders
-        /// stay zero), and the implicit GEMM's offsets.
+        /// The padded image of the direct, implicit-GEMM and Winograd kernels (in the cols slot, whose
+        /// borders stay zero), the implicit GEMM's offsets (also Winograd's weight gradient), and the
+        /// Winograd forward.
         var padded: PaddedImage?
         var implicit: ImplicitConvolution?
+        var winograd: WinogradConvolution?
         /// The implicit GEMM's padded copy would equal the image (no padding): read the image instead.
         var readsImageInPlace = false
         /// The input gradient as a convolution of `∂y` (direct or implicit forward only, when it applies).
@@ -141,18 +145,22 @@ public final class Conv2D: Node, GraphOperation {
         /// Floats per slot: cols `[K, chunk·P]` (or one padded image for the direct and implicit
         /// kernels); dcols as large and a group's outputs `[O/G, chunk·P]` where the GEMM path needs
         /// them; a partial `∂L/∂w` `[O, K]` when the weights need one; for the implicit GEMM one
-        /// image's `yᵀ` or `∂yᵀ` and the part's `∂wᵀ`; then the input gradient's scratch.
+        /// image's `yᵀ` or `∂yᵀ` and the part's `∂wᵀ`; then the input gradient's scratch; then the
+        /// Winograd forward's.
         var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0, transposedSize = 0, transposedWeightSize = 0
-        var adjointSize = 0
-        var slotSize: Int { columnsSize + columnGradientSize + outputSize + weightSize + transposedSize + transposedWeightSize + adjointSize }
+        var adjointSize = 0, winogradSize = 0
+        var slotSize: Int {
+            columnsSize + columnGradientSize + outputSize + weightSize + transposedSize + transposedWeightSize + adjointSize + winogradSize
+        }
         /// Where a slot's parts start.
         var columnGradientOffset: Int { columnsSize }
         var outputOffset: Int { columnsSize + columnGradientSize }
         var weightOffset: Int { columnsSize + columnGradientSize + outputSize }
         var transposedOffset: Int { weightOffset + weightSize }
         var adjointOffset: Int { transposedOffset + transposedSize + transposedWeightSize }
-        /// Floats after the slots, shared by the parts: the implicit GEMM's `wᵀ`, then the input
-        /// gradient's flipped weights.
+        var winogradOffset: Int { adjointOffset + adjointSize }
+        /// Floats after the slots, shared by the parts: the implicit GEMM's `wᵀ` (or Winograd's
+        /// transformed weights), then the input gradient's flipped weights.
         var sharedSize = 0, adjointWeightsSize = 0
         var sharedOffset: Int { parts * slotSize }
         var adjointWeightsOffset: Int { sharedOffset + sharedSize }
@@ -183,11 +191,14 @@ public final class Conv2D: Node, GraphOperation {
         switch plan.algorithm {
         case .direct:
             plan.padded = DirectConvolution.paddedImage(g)
-        case .implicitGEMM:
-            let implicit = ImplicitConvolution(g, outputs: w[0])
-            (plan.implicit, plan.padded, plan.sharedSize) = (implicit, implicit.padded, implicit.weightsCount)
+        case .implicitGEMM, .winograd:
+            let winograd = plan.algorithm == .winograd ? WinogradConvolution(g, outputs: w[0]) : nil
+            let implicit = ImplicitConvolution(g, outputs: w[0], layout: winograd?.padded)
+            (plan.implicit, plan.winograd, plan.padded) = (implicit, winograd, implicit.padded)
+            plan.sharedSize = winograd?.weightsCount ?? implicit.weightsCount
+            plan.winogradSize = winograd?.scratchCount ?? 0
             plan.readsImageInPlace = g.padTop == 0 && g.padLeft == 0 && implicit.padded.height == g.height && implicit.padded.width == g.width
-            plan.transposedSize = implicit.pixelsCount
+            plan.transposedSize = winograd == nil || inboundNodes[1].needsGradient ? implicit.pixelsCount : 0
             plan.transposedWeightSize = inboundNodes[1].needsGradient ? implicit.weightsCount : 0
         case .im2colGEMM: break
         }
@@ -205,7 +216,8 @@ public final class Conv2D: Node, GraphOperation {
         self.plan = plan
     }
 
-    /// `2·batch·O·oh·ow·(C/G)·kh·kw` (the GEMMs; im2col and the bias are not counted).
+    /// `2·batch·O·oh·ow·(C/G)·kh·kw` (the GEMMs; im2col and the bias are not counted). Winograd does
+    /// 2.25× fewer multiplies for the same result, so its GFLOP/s are counted on this direct work.
     public override var forwardFLOPs: Int {
         guard let plan else { return 0 }
         return 2 * plan.batch * plan.outputs * plan.geometry.columnCount * plan.geometry.columnRows
@@ -220,7 +232,11 @@ public final class Conv2D: Node, GraphOperation {
         guard let plan, let base = scratch.baseAddress else { preconditionFailure("Conv2D: forward before planning") }
         inboundNodes[0].value.withReadPointer { x in inboundNodes[1].value.withReadPointer { w in inboundNodes[2].value.withReadPointer { b in
             value.withWritePointer { y in
-                plan.implicit?.transpose(weights: w, into: base + plan.sharedOffset)
+                if let winograd = plan.winograd {
+                    winograd.transform(weights: w, into: base + plan.sharedOffset)
+                } else {
+                    plan.implicit?.transpose(weights: w, into: base + plan.sharedOffset)
+                }
                 parallelFor(plan.parts, ConvolutionPass(plan: plan, groups: groups, scratch: base, x: x, w: w, b: b, y: y,
                                                         dy: nil, dx: nil, computesWeightGradient: false))
             }
@@ -263,7 +279,7 @@ public final class Conv2D: Node, GraphOperation {
     private struct ConvolutionPass: ParallelJob {
         let plan: Plan, groups: Int
         let scratch: UnsafeMutablePointer<Float>
-        /// The implicit GEMM's `wᵀ` and the input gradient's flipped weights, shared by the parts.
+        /// The implicit GEMM's `wᵀ` (or Winograd's `U`) and the input gradient's flipped weights, shared by the parts.
         var shared: UnsafePointer<Float> { UnsafePointer(scratch + plan.sharedOffset) }
         var adjointWeights: UnsafePointer<Float> { UnsafePointer(scratch + plan.adjointWeightsOffset) }
         let x: UnsafePointer<Float>, w: UnsafePointer<Float>, b: UnsafePointer<Float>?, y: UnsafeMutablePointer<Float>?
@@ -305,7 +321,10 @@ public final class Conv2D: Node, GraphOperation {
                             case (.implicitGEMM, let y?, let b?, _):
                                 plan.implicit?.forward(padded: source, weights: shared, into: transposed)
                                 plan.implicit?.storePlanes(transposed, bias: b, into: y + outputRow(i, 0))
-                            case (.implicitGEMM, _, _, let dy?):
+                            case (.winograd, let y?, let b?, _):
+                                plan.winograd?.forward(padded: source, weights: shared, bias: b, into: y + outputRow(i, 0),
+                                                       scratch: slot + plan.winogradOffset)
+                            case (.implicitGEMM, _, _, let dy?), (.winograd, _, _, let dy?):
                                 plan.implicit?.loadPlanes(dy + outputRow(i, 0), into: transposed)
                                 plan.implicit?.accumulateWeightGradient(padded: source, outputGradient: transposed, into: transposedWeights)
                             default: preconditionFailure("Conv2D: no kernel for \(plan.algorithm)")
