@@ -189,4 +189,27 @@ void gradflow_conv_winograd_forward_avx512(const float *xp, int64_t channels, in
                                            int64_t outputs, int64_t oh, int64_t ow, const float *bias, float *y,
                                            int accumulate, float *scratch);
 
+/// Floats of one thread's scratch for `gradflow_conv_winograd_weight_gradient_avx512` (one chunk of
+/// tiles' Ŷ and V) with `o16` and `c16` output and input channels (multiples of 16).
+int64_t gradflow_conv_winograd_gradient_scratch_count(int64_t o16, int64_t c16);
+
+/// Copies `x[channels][height][width]` channels-last into the interior of the padded
+/// `xhwc[ph][pw][c16]` (`padTop` rows and `padLeft` columns in; rows and columns past `ph`, `pw`
+/// dropped). The rest of `xhwc` must hold zeros. Plain C, any CPU.
+void gradflow_conv_winograd_channels_last(const float *x, int64_t channels, int64_t height, int64_t width, int64_t padTop,
+                                          int64_t padLeft, int64_t ph, int64_t pw, int64_t c16, float *xhwc);
+
+/// The Winograd weight gradient of one image, in the Winograd domain:
+/// `du[ξ][k][c] += Σ_tiles (A ∂y Aᵀ)[ξ][k] · (Bᵀ d Bᵀ)[ξ][c]` for `k < outputs`, `c < c16`, with `xhwc`
+/// from `gradflow_conv_winograd_channels_last` (`ph ≥ 2·⌈oh/2⌉ + 2`, `pw ≥ 2·⌈ow/2⌉ + 2`), `dyt` the
+/// output gradient pixel-major (`dyt[(oy·ow + ox)·o16 + k]`), `scratch` of
+/// `gradflow_conv_winograd_gradient_scratch_count` floats. Requires AVX-512F.
+void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t ph, int64_t pw, int64_t c16,
+                                                   const float *dyt, int64_t o16, int64_t outputs, int64_t oh, int64_t ow,
+                                                   float *du, float *scratch);
+
+/// `dw[k][c][3][3] += Gᵀ du[·][k][c] G`: the Winograd-domain weight gradient back to PyTorch's
+/// layout. Plain C, any CPU.
+void gradflow_conv_winograd_weight_gradient_finish(const float *du, int64_t outputs, int64_t channels, int64_t c16, float *dw);
+
 #endif

@@ -12,8 +12,8 @@ import GradFlowKernels
 /// Kernels (`ConvolutionAlgorithm`, chosen when planning; `ConvolutionAlgorithm.choose` gives the
 /// measurements): layers with at most 4 input channels (stride 1, dilation 1, one group) run direct
 /// kernels from a zero-padded copy of each image (`DirectConvolution`); 3×3 stride-1 layers of at least
-/// 32 channels run Winograd F(2×2, 3×3) (`WinogradConvolution`, AVX-512; the weight gradient on the
-/// implicit GEMM); other deeper layers of one group run an implicit GEMM that reads that copy in place
+/// 32 channels run Winograd F(2×2, 3×3) (`WinogradConvolution`, AVX-512, all three products); other
+/// deeper layers of one group run an implicit GEMM that reads that copy in place
 /// (`ImplicitConvolution`, AVX-512); their input gradient is the convolution of the padded `∂L/∂y` with
 /// the flipped weights (`TransposedConvolution`, stride 1).
 /// Otherwise (groups, no AVX-512, the input gradient of a strided layer): per chunk of samples and
@@ -132,8 +132,8 @@ public final class Conv2D: Node, GraphOperation {
         var geometry: WindowGeometry
         var algorithm = ConvolutionAlgorithm.im2colGEMM
         /// The padded image of the direct, implicit-GEMM and Winograd kernels (in the cols slot, whose
-        /// borders stay zero), the implicit GEMM's offsets (also Winograd's weight gradient), and the
-        /// Winograd forward.
+        /// borders stay zero), the implicit GEMM's offsets (for Winograd only its pixel-major `∂yᵀ`),
+        /// and the Winograd plan.
         var padded: PaddedImage?
         var implicit: ImplicitConvolution?
         var winograd: WinogradConvolution?
@@ -145,8 +145,8 @@ public final class Conv2D: Node, GraphOperation {
         /// Floats per slot: cols `[K, chunk·P]` (or one padded image for the direct and implicit
         /// kernels); dcols as large and a group's outputs `[O/G, chunk·P]` where the GEMM path needs
         /// them; a partial `∂L/∂w` `[O, K]` when the weights need one; for the implicit GEMM one
-        /// image's `yᵀ` or `∂yᵀ` and the part's `∂wᵀ`; then the input gradient's scratch; then the
-        /// Winograd forward's.
+        /// image's `yᵀ` or `∂yᵀ` and the part's `∂wᵀ` (Winograd: `∂U`); then the input gradient's
+        /// scratch; then Winograd's: the forward's, the channels-last copy, the weight gradient's.
         var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0, transposedSize = 0, transposedWeightSize = 0
         var adjointSize = 0, winogradSize = 0
         var slotSize: Int {
@@ -159,6 +159,8 @@ public final class Conv2D: Node, GraphOperation {
         var transposedOffset: Int { weightOffset + weightSize }
         var adjointOffset: Int { transposedOffset + transposedSize + transposedWeightSize }
         var winogradOffset: Int { adjointOffset + adjointSize }
+        var channelsLastOffset: Int { winogradOffset + (winograd?.scratchCount ?? 0) }
+        var winogradGradientOffset: Int { channelsLastOffset + (winograd?.channelsLastCount ?? 0) }
         /// Floats after the slots, shared by the parts: the implicit GEMM's `wᵀ` (or Winograd's
         /// transformed weights), then the input gradient's flipped weights.
         var sharedSize = 0, adjointWeightsSize = 0
@@ -196,10 +198,13 @@ public final class Conv2D: Node, GraphOperation {
             let implicit = ImplicitConvolution(g, outputs: w[0], layout: winograd?.padded)
             (plan.implicit, plan.winograd, plan.padded) = (implicit, winograd, implicit.padded)
             plan.sharedSize = winograd?.weightsCount ?? implicit.weightsCount
-            plan.winogradSize = winograd?.scratchCount ?? 0
+            let weightGradient = inboundNodes[1].needsGradient
+            if let winograd {
+                plan.winogradSize = winograd.scratchCount + (weightGradient ? winograd.channelsLastCount + winograd.gradientScratchCount : 0)
+            }
             plan.readsImageInPlace = g.padTop == 0 && g.padLeft == 0 && implicit.padded.height == g.height && implicit.padded.width == g.width
-            plan.transposedSize = winograd == nil || inboundNodes[1].needsGradient ? implicit.pixelsCount : 0
-            plan.transposedWeightSize = inboundNodes[1].needsGradient ? implicit.weightsCount : 0
+            plan.transposedSize = winograd == nil || weightGradient ? implicit.pixelsCount : 0
+            plan.transposedWeightSize = weightGradient ? winograd?.weightGradientCount ?? implicit.weightsCount : 0
         case .im2colGEMM: break
         }
         plan.columnsSize = plan.padded?.count ?? g.columnRows * plan.chunk * g.columnCount
@@ -298,7 +303,13 @@ public final class Conv2D: Node, GraphOperation {
                 partial.update(repeating: 0, count: plan.weightSize)
                 transposedWeights.update(repeating: 0, count: plan.transposedWeightSize)
             }
-            defer { if computesWeightGradient { plan.implicit?.addTransposed(transposedWeights, into: partial) } }
+            defer {
+                if computesWeightGradient, let winograd = plan.winograd {
+                    winograd.addWeightGradient(transposedWeights, into: partial)
+                } else if computesWeightGradient {
+                    plan.implicit?.addTransposed(transposedWeights, into: partial)
+                }
+            }
             for chunkIndex in Swift.stride(from: part, to: plan.chunks, by: plan.parts) {
                 let first = chunkIndex * plan.chunk
                 let count = min(plan.chunk, plan.batch - first), width = count * p
@@ -310,7 +321,8 @@ public final class Conv2D: Node, GraphOperation {
                         for i in 0..<count where y != nil || computesWeightGradient {
                             // Without padding the implicit GEMM reads the image itself.
                             let source = plan.readsImageInPlace ? x + image(i) : UnsafePointer(cols)
-                            if !plan.readsImageInPlace { padded.copy(x + image(i), g, into: cols) }
+                            // Winograd's weight gradient reads a channels-last copy instead.
+                            if !plan.readsImageInPlace, y != nil || plan.winograd == nil { padded.copy(x + image(i), g, into: cols) }
                             switch (plan.algorithm, y, b, dy) {
                             case (.direct(let kernel), let y?, let b?, _):
                                 DirectConvolution.forward(kernel, padded: cols, padded, g, weights: w, outputs: outputs, bias: b,
@@ -324,7 +336,13 @@ public final class Conv2D: Node, GraphOperation {
                             case (.winograd, let y?, let b?, _):
                                 plan.winograd?.forward(padded: source, weights: shared, bias: b, into: y + outputRow(i, 0),
                                                        scratch: slot + plan.winogradOffset)
-                            case (.implicitGEMM, _, _, let dy?), (.winograd, _, _, let dy?):
+                            case (.winograd, _, _, let dy?):
+                                let channelsLast = slot + plan.channelsLastOffset
+                                plan.winograd?.copyChannelsLast(x + image(i), into: channelsLast)
+                                plan.implicit?.loadPlanes(dy + outputRow(i, 0), into: transposed)
+                                plan.winograd?.accumulateWeightGradient(channelsLast: channelsLast, outputGradient: transposed,
+                                                                        into: transposedWeights, scratch: slot + plan.winogradGradientOffset)
+                            case (.implicitGEMM, _, _, let dy?):
                                 plan.implicit?.loadPlanes(dy + outputRow(i, 0), into: transposed)
                                 plan.implicit?.accumulateWeightGradient(padded: source, outputGradient: transposed, into: transposedWeights)
                             default: preconditionFailure("Conv2D: no kernel for \(plan.algorithm)")

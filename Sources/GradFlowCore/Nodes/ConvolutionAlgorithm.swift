@@ -11,9 +11,8 @@ package enum ConvolutionAlgorithm: Equatable, Sendable {
     /// `ImplicitConvolution` (AVX-512) for the forward pass and the weight gradient, any stride,
     /// padding and dilation, one group; the input gradient as for `direct`.
     case implicitGEMM
-    /// `WinogradConvolution` (AVX-512, F(2×2, 3×3)) for the forward pass of a 3×3, stride-1,
-    /// dilation-1 layer of one group; the weight gradient on the implicit GEMM, the input gradient as
-    /// for `direct`.
+    /// `WinogradConvolution` (AVX-512, F(2×2, 3×3)) for the forward pass and the weight gradient of
+    /// a 3×3, stride-1, dilation-1 layer of one group; the input gradient as for `direct`.
     case winograd
 
     /// The most input channels for which `choose` takes the direct kernels. Measured on one image,
