@@ -317,9 +317,9 @@ public final class Conv2D: Node, GraphOperation {
                     let weights = w + group * groupOutputs * k
                     func image(_ i: Int) -> Int { (first + i) * imageSize + group * groupImage }
                     func outputRow(_ i: Int, _ o: Int) -> Int { ((first + i) * outputs + group * groupOutputs + o) * p }
-                    if let padded = plan.padded {   // direct or implicit GEMM: image by image from a padded copy
+                    if let padded = plan.padded {   // direct, implicit GEMM or Winograd: image by image from a padded copy
                         for i in 0..<count where y != nil || computesWeightGradient {
-                            // Without padding the implicit GEMM reads the image itself.
+                            // Without padding the implicit GEMM and Winograd read the image itself.
                             let source = plan.readsImageInPlace ? x + image(i) : UnsafePointer(cols)
                             // Winograd's weight gradient reads a channels-last copy instead.
                             if !plan.readsImageInPlace, y != nil || plan.winograd == nil { padded.copy(x + image(i), g, into: cols) }
