@@ -212,4 +212,11 @@ void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t ph
 /// layout. Plain C, any CPU.
 void gradflow_conv_winograd_weight_gradient_finish(const float *du, int64_t outputs, int64_t channels, int64_t c16, float *dw);
 
+/// ReLU: `y[i] = max(x[i], 0)` (NaN stays NaN, −0 stays −0), `n ≥ 0`; AVX-512, AVX2 or plain C,
+/// chosen by CPUID on each call.
+void gradflow_relu_forward(const float *x, float *y, int64_t n);
+
+/// ReLU's backward pass from its output `y`: `dx[i] = (accumulate ? dx[i] : 0) + (y[i] > 0 ? dy[i] : 0)`.
+void gradflow_relu_backward(const float *y, const float *dy, float *dx, int64_t n, int accumulate);
+
 #endif
