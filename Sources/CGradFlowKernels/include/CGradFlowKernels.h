@@ -219,4 +219,11 @@ void gradflow_relu_forward(const float *x, float *y, int64_t n);
 /// ReLU's backward pass from its output `y`: `dx[i] = (accumulate ? dx[i] : 0) + (y[i] > 0 ? dy[i] : 0)`.
 void gradflow_relu_backward(const float *y, const float *dy, float *dx, int64_t n, int accumulate);
 
+/// 2×2 max pooling, stride 2, no padding, of `planes` planes of `height × width` into `oh × ow`
+/// (`oh ≤ height / 2`, `ow ≤ width / 2`): `y` the maxima, `won` each one's offset within its input plane;
+/// ties to the first of row 0 left, row 0 right, row 1 left, row 1 right (`>` comparisons, so a NaN wins
+/// only as the first). AVX-512 where the CPU has it, else plain C.
+void gradflow_max_pool2x2(const float *x, int64_t planes, int64_t height, int64_t width, int64_t oh, int64_t ow, float *y,
+                          int32_t *won);
+
 #endif

@@ -67,50 +67,18 @@ public final class MaxPool2D: Pool2DNode, GraphOperation {
         } } }
     }
 
-    /// 2×2 windows with stride 2 and no padding, eight outputs at a time: the two input rows of a
-    /// window row are read as 16 floats each and split into even and odd columns, so the four
-    /// candidates of eight windows are four SIMD8 vectors; ties go to the first candidate in window
-    /// order (row 0 then row 1, left then right), as the general loop does.
+    /// 2×2 windows with stride 2 and no padding: `MaxPooling.pool2x2` (`max_pool.c`, AVX-512 rows
+    /// of 16 outputs; ties to the first candidate in window order, as the general loop).
     private struct Pool2x2: RangeJob {
         let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, won: UnsafeMutablePointer<Int32>
         let geometry: WindowGeometry
 
         func run(_ planes: Range<Int>) {
             let g = geometry
-            let (width, plane, outputs) = (g.width, g.height * g.width, g.outputHeight * g.outputWidth)
-            let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-            for c in planes {
-                let source = x + c * plane
-                for oy in 0..<g.outputHeight {
-                    let (top, bottom) = (source + 2 * oy * width, source + (2 * oy + 1) * width)
-                    let out = c * outputs + oy * g.outputWidth
-                    var ox = 0
-                    while ox + 8 <= g.outputWidth {
-                        let upper = UnsafeRawPointer(top + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                        let lower = UnsafeRawPointer(bottom + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
-                        let origin = SIMD8<Int32>(repeating: Int32(2 * oy * width + 2 * ox)) &+ lanes
-                        var (best, at) = (upper.evenHalf, origin)
-                        var mask = upper.oddHalf .> best
-                        best.replace(with: upper.oddHalf, where: mask); at.replace(with: origin &+ 1, where: mask)
-                        mask = lower.evenHalf .> best
-                        best.replace(with: lower.evenHalf, where: mask); at.replace(with: origin &+ Int32(width), where: mask)
-                        mask = lower.oddHalf .> best
-                        best.replace(with: lower.oddHalf, where: mask); at.replace(with: origin &+ Int32(width + 1), where: mask)
-                        UnsafeMutableRawPointer(y + out + ox).storeBytes(of: best, as: SIMD8<Float>.self)
-                        UnsafeMutableRawPointer(won + out + ox).storeBytes(of: at, as: SIMD8<Int32>.self)
-                        ox += 8
-                    }
-                    while ox < g.outputWidth {
-                        let origin = 2 * oy * width + 2 * ox
-                        var (best, at) = (source[origin], origin)
-                        if source[origin + 1] > best { (best, at) = (source[origin + 1], origin + 1) }
-                        if source[origin + width] > best { (best, at) = (source[origin + width], origin + width) }
-                        if source[origin + width + 1] > best { (best, at) = (source[origin + width + 1], origin + width + 1) }
-                        (y[out + ox], won[out + ox]) = (best, Int32(at))
-                        ox += 1
-                    }
-                }
-            }
+            let (plane, outputs) = (g.height * g.width, g.outputHeight * g.outputWidth)
+            MaxPooling.pool2x2(x + planes.lowerBound * plane, planes: planes.count, height: g.height, width: g.width,
+                               outputHeight: g.outputHeight, outputWidth: g.outputWidth,
+                               into: y + planes.lowerBound * outputs, winners: won + planes.lowerBound * outputs)
         }
     }
 
