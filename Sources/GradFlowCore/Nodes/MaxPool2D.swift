@@ -3,8 +3,9 @@ import GradFlowKernels
 /// 2-D max pooling over NCHW images (PyTorch's `max_pool2d`): each output is the largest input in its
 /// window, padding counting as −∞. Shape: `[batch, C, H, W] → [batch, C, oh, ow]`. Gradient: `∂L/∂y`
 /// goes to the position that won (the first one, on ties), recorded by the forward pass.
-public final class MaxPool2D: Pool2DNode, GraphOperation {
+public final class MaxPool2D: Pool2DNode, GraphOperation, GradientAssigning {
     private var winners: [Int32] = []
+    var assignedOperands: UInt8 = 0
 
     /// `max_pool2d(x, kernel: 2)` in graph files.
     public static let operationDescription = OperationDescription(
@@ -89,20 +90,23 @@ public final class MaxPool2D: Pool2DNode, GraphOperation {
         let (plane, outputs) = (shape[2] * shape[3], value.count / max(shape[0] * shape[1], 1))
         let planes = shape[0] * shape[1]
         gradient.withReadPointer { dy in x.gradient.withWritePointer { dx in winners.withUnsafeBufferPointer { won in
-            let job = ScatterToWinners(dy: dy, dx: dx, won: won.baseAddress!, plane: plane, outputs: outputs)
+            let job = ScatterToWinners(dy: dy, dx: dx, won: won.baseAddress!, plane: plane, outputs: outputs, assigns: assigns(0))
             parallelRanges(planes, parts: elementwiseParts(planes * plane), alignment: 1, job)
         } } }
     }
 
     /// The backward for a range of planes, plane by plane (no division per element): each output's
-    /// gradient goes to the input position that won its window.
+    /// gradient goes to the input position that won its window. As the only writer of `∂L/∂x`
+    /// (`assigns`) it zeroes each plane just before scattering into it, while the plane is in cache,
+    /// instead of the graph zeroing the whole tensor first.
     private struct ScatterToWinners: RangeJob {
         let dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, won: UnsafePointer<Int32>
-        let plane: Int, outputs: Int
+        let plane: Int, outputs: Int, assigns: Bool
 
         func run(_ planes: Range<Int>) {
             for p in planes {
                 let (target, first) = (dx + p * plane, p * outputs)
+                if assigns { target.update(repeating: 0, count: plane) }
                 for index in first..<(first + outputs) { target[Int(won[index])] += dy[index] }
             }
         }

@@ -127,6 +127,10 @@ final class ConvolutionTests: XCTestCase {
         let distinct = try Tensor(shape: [2, 2, 5, 6], scalars: (0..<120).map { Float(($0 * 37) % 120) / 30 - 2 })
         try assertGradientMatchesNumerical(values: [distinct], step: 1e-2) { p in try! MaxPool2D(p[0], kernel: (2, 3), stride: (2, 2), padding: (1, 1)) }
         try assertGradientMatchesNumerical(values: [distinct], step: 1e-2) { p in try! MaxPool2D(p[0], kernel: (2, 2)) }
+        // Two poolings of one input: neither is its gradient's only writer, so both add (the one above assigns).
+        try assertGradientMatchesNumerical(values: [distinct], step: 1e-2) { p in
+            Add(try! MaxPool2D(p[0], kernel: (2, 2)), try! MaxPool2D(p[0], kernel: (2, 3), stride: (2, 2), padding: (0, 1)))
+        }
         try assertGradientMatchesNumerical(values: [random([2, 2, 5, 6])]) { p in try! AvgPool2D(p[0], kernel: (3, 3), stride: (1, 2), padding: (1, 1)) }
         try assertGradientMatchesNumerical(values: [random([2, 3, 3, 4])]) { p in GlobalAvgPool2D(p[0]) }
         try assertGradientMatchesNumerical(values: [random([2, 3, 2, 2])]) { p in FlattenNode(p[0]) }
