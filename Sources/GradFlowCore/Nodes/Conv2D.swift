@@ -21,7 +21,7 @@ import GradFlowKernels
 /// `W[O/G, C/G·kh·kw] · cols[C/G·kh·kw, chunk·oh·ow]`, the bias added while copying into NCHW (see
 /// `chunkFloats`); `∂L/∂w += ∂L/∂y · colsᵀ` (cols rebuilt, not kept), `∂L/∂cols = Wᵀ · ∂L/∂y` then
 /// col2im into `∂L/∂x`. `∂L/∂b = Σ_{n, i, j} ∂L/∂y` in every case. Chunks are split across the kernel
-/// threads, each part with its own planned scratch and partial weight gradient (summed in part order).
+/// threads, each part with its own planned scratch and partial weight and bias gradients (summed in part order).
 /// The number of parts is fixed (`parts`), not the thread count, so results are the same bits on any
 /// number of threads and whichever thread ran what. The scratch is planned once per batch size.
 public final class Conv2D: Node, GraphOperation {
@@ -149,8 +149,11 @@ public final class Conv2D: Node, GraphOperation {
         /// scratch; then Winograd's: the forward's, the channels-last copy, the weight gradient's.
         var columnsSize = 0, columnGradientSize = 0, outputSize = 0, weightSize = 0, transposedSize = 0, transposedWeightSize = 0
         var adjointSize = 0, winogradSize = 0
+        /// A part's partial `∂L/∂b` (`O` floats when the bias needs a gradient), at the slot's end.
+        var biasSize = 0
         var slotSize: Int {
             columnsSize + columnGradientSize + outputSize + weightSize + transposedSize + transposedWeightSize + adjointSize + winogradSize
+                + biasSize
         }
         /// Where a slot's parts start.
         var columnGradientOffset: Int { columnsSize }
@@ -161,6 +164,7 @@ public final class Conv2D: Node, GraphOperation {
         var winogradOffset: Int { adjointOffset + adjointSize }
         var channelsLastOffset: Int { winogradOffset + (winograd?.scratchCount ?? 0) }
         var winogradGradientOffset: Int { channelsLastOffset + (winograd?.channelsLastCount ?? 0) }
+        var biasOffset: Int { slotSize - biasSize }
         /// Floats after the slots, shared by the parts: the implicit GEMM's `wᵀ` (or Winograd's
         /// transformed weights), then the input gradient's flipped weights.
         var sharedSize = 0, adjointWeightsSize = 0
@@ -215,6 +219,7 @@ public final class Conv2D: Node, GraphOperation {
         plan.columnGradientSize = columnGradient ? g.columnRows * plan.chunk * g.columnCount : 0
         plan.outputSize = plan.algorithm == .im2colGEMM || columnGradient ? w[0] / groups * plan.chunk * g.columnCount : 0
         plan.weightSize = inboundNodes[1].needsGradient ? w[0] * g.columnRows : 0
+        plan.biasSize = inboundNodes[2].needsGradient ? w[0] : 0
         scratch.deallocate()
         scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: plan.scratchSize)
         scratch.initialize(repeating: 0)
@@ -253,14 +258,16 @@ public final class Conv2D: Node, GraphOperation {
         let (xNode, wNode, bNode) = (inboundNodes[0], inboundNodes[1], inboundNodes[2])
         let p = plan.geometry.columnCount
         gradient.withReadPointer { dy in
-            if bNode.needsGradient {
-                bNode.gradient.withWritePointer { db in
-                    for n in 0..<plan.batch { for o in 0..<plan.outputs {
-                        db[o] += Elementwise.sum(UnsafeBufferPointer(start: dy + (n * plan.outputs + o) * p, count: p))
-                    } }
+            guard wNode.needsGradient || xNode.needsGradient else {   // only the bias: one serial pass
+                if bNode.needsGradient {
+                    bNode.gradient.withWritePointer { db in
+                        for n in 0..<plan.batch { for o in 0..<plan.outputs {
+                            db[o] += Elementwise.sum(UnsafeBufferPointer(start: dy + (n * plan.outputs + o) * p, count: p))
+                        } }
+                    }
                 }
+                return
             }
-            guard wNode.needsGradient || xNode.needsGradient else { return }
             xNode.value.withReadPointer { x in wNode.value.withReadPointer { w in
                 let run = { (dx: UnsafeMutablePointer<Float>?) in
                     if dx != nil { plan.inputGradient?.prepare(weights: w, into: base + plan.adjointWeightsOffset) }
@@ -269,6 +276,14 @@ public final class Conv2D: Node, GraphOperation {
                 }
                 if xNode.needsGradient { xNode.gradient.withWritePointer { run($0) } } else { run(nil) }
             } }
+            if bNode.needsGradient {   // the parts' partial ∂L/∂b, summed in part order
+                bNode.gradient.withWritePointer { db in
+                    for part in 0..<plan.parts {
+                        let partial = base + part * plan.slotSize + plan.biasOffset
+                        for o in 0..<plan.outputs { db[o] += partial[o] }
+                    }
+                }
+            }
             if wNode.needsGradient {   // the parts' partial ∂L/∂w, summed in part order
                 wNode.gradient.withWritePointer { dw in
                     for part in 0..<plan.parts {
@@ -303,6 +318,8 @@ public final class Conv2D: Node, GraphOperation {
                 partial.update(repeating: 0, count: plan.weightSize)
                 transposedWeights.update(repeating: 0, count: plan.transposedWeightSize)
             }
+            let partialBias = slot + plan.biasOffset
+            if dy != nil { partialBias.update(repeating: 0, count: plan.biasSize) }
             defer {
                 if computesWeightGradient, let winograd = plan.winograd {
                     winograd.addWeightGradient(transposedWeights, into: partial)
@@ -313,6 +330,11 @@ public final class Conv2D: Node, GraphOperation {
             for chunkIndex in Swift.stride(from: part, to: plan.chunks, by: plan.parts) {
                 let first = chunkIndex * plan.chunk
                 let count = min(plan.chunk, plan.batch - first), width = count * p
+                if let dy, plan.biasSize > 0 {   // ∂L/∂b: this part's images, while ∂L/∂y comes into cache
+                    for i in 0..<count { for o in 0..<outputs {
+                        partialBias[o] += Elementwise.sum(UnsafeBufferPointer(start: dy + ((first + i) * outputs + o) * p, count: p))
+                    } }
+                }
                 for group in 0..<groups {
                     let weights = w + group * groupOutputs * k
                     func image(_ i: Int) -> Int { (first + i) * imageSize + group * groupImage }

@@ -55,6 +55,25 @@ final class ConvolutionTests: XCTestCase {
         } }
     }
 
+    /// Operands without gradients: only the bias (one serial pass over ∂L/∂y), and the input and
+    /// bias with frozen weights (the parts' partial bias gradients), with every algorithm.
+    func testConv2D_withFrozenOperands_theOthersMatchFiniteDifferences() throws {
+        let (xv, wv) = (random([2, 3, 6, 5]), random([4, 3, 3, 3]))
+        let (x, w) = (Input("x", shape: [.batch, 3, 6, 5]), Input("w", shape: [4, 3, 3, 3]))
+        for algorithm in ConvolutionAlgorithm.available {
+            try assertGradientMatchesNumerical(values: [random([4])], feeds: [x: xv, w: wv]) { p in
+                let conv = try! Conv2D(x, w, p[0], padding: .number(1))
+                conv.forcedAlgorithm = algorithm
+                return conv
+            }
+            try assertGradientMatchesNumerical(values: [xv, random([4])], feeds: [w: wv]) { p in
+                let conv = try! Conv2D(p[0], w, p[1], padding: .number(1))
+                conv.forcedAlgorithm = algorithm
+                return conv
+            }
+        }
+    }
+
     func testPooling_forwardMatchesTheReferenceLoops() throws {
         let xv = random([2, 3, 5, 7])
         let x = Input("x", shape: [.batch, 3, 5, 7])
