@@ -66,6 +66,12 @@ static inline __mmask16 gf_wino_mask(int64_t n) {
     return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
 }
 
+/// The tiles from `t` that one vector covers: at most 16, within `t`'s row of tiles and before `end`.
+static inline int64_t gf_wino_segment(int64_t t, int64_t end, int64_t tilesX) {
+    const int64_t row = tilesX - t % tilesX, count = row < 16 ? row : 16;
+    return count < end - t ? count : end - t;
+}
+
 /// `V[ξ][c][t − t0]` for the tiles `t0 ..< t0 + n`, row segments of at most 16 tiles at a time.
 __attribute__((target("avx512f,avx2,fma")))
 static void gf_wino_input(const float *xp, int64_t channels, int64_t ph, int64_t pw, int64_t tilesX, int64_t t0, int64_t n,
@@ -73,9 +79,7 @@ static void gf_wino_input(const float *xp, int64_t channels, int64_t ph, int64_t
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
     for (int64_t t = t0; t < t0 + n;) {
-        const int64_t ty = t / tilesX, tx = t % tilesX;
-        const int64_t count = tilesX - tx < 16 ? tilesX - tx : 16;
-        const int64_t segment = count < t0 + n - t ? count : t0 + n - t;
+        const int64_t ty = t / tilesX, tx = t % tilesX, segment = gf_wino_segment(t, t0 + n, tilesX);
         const int64_t column = 2 * tx;
         // Columns column + 0 ..< column + 34 of each row, cut at the row's end (masked lanes read nothing).
         const __mmask16 m0 = gf_wino_mask(pw - column), m1 = gf_wino_mask(pw - column - 16);
@@ -132,9 +136,7 @@ static void gf_wino_output(const float *mm, int64_t k8, int64_t outputs, int64_t
     const __m512i low = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     const __m512i high = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
     for (int64_t t = t0; t < t0 + n;) {
-        const int64_t ty = t / tilesX, tx = t % tilesX;
-        const int64_t count = tilesX - tx < 16 ? tilesX - tx : 16;
-        const int64_t segment = count < t0 + n - t ? count : t0 + n - t;
+        const int64_t ty = t / tilesX, tx = t % tilesX, segment = gf_wino_segment(t, t0 + n, tilesX);
         const int64_t columns = ow - 2 * tx < 2 * segment ? ow - 2 * tx : 2 * segment;
         const __mmask16 m0 = gf_wino_mask(columns), m1 = gf_wino_mask(columns - 16);
         const int rows = 2 * ty + 1 < oh ? 2 : 1;
