@@ -34,6 +34,7 @@ package struct WinogradConvolution: Sendable {
         isSupported && applies(to: g) && g.channels >= channelLimit
     }
 
+    /// The convolution's geometry (its input channels are the GEMMs' depth) and output channels.
     package let geometry: WindowGeometry
     package let outputs: Int
     /// The padded copy of one image the kernels read: the tiles cover `2·⌈oh/2⌉ × 2·⌈ow/2⌉`
