@@ -82,12 +82,10 @@ package struct ImplicitConvolution: Sendable {
         }
     }
 
-    /// `dyt[p·o16 + o] = dy[o·pixels + p]` (columns past `outputs` untouched: they hold zeros).
+    /// `dyt[p·o16 + o] = dy[o·pixels + p]` (columns past `outputs` untouched: they hold zeros), in
+    /// blocks (`gradflow_transpose`).
     package func loadPlanes(_ dy: UnsafePointer<Float>, into dyt: UnsafeMutablePointer<Float>) {
-        for o in 0..<outputs {
-            let plane = dy + o * pixels
-            for p in 0..<pixels { dyt[p * o16 + o] = plane[p] }
-        }
+        gradflow_transpose(dy, Int64(outputs), Int64(pixels), Int64(pixels), dyt, Int64(o16))
     }
 
     /// `dwt[t·o16 + o] += Σ_p padded[pixel_p + tap_t] · dyt[p·o16 + o]` for one image.

@@ -226,4 +226,7 @@ void gradflow_relu_backward(const float *y, const float *dy, float *dx, int64_t 
 void gradflow_max_pool2x2(const float *x, int64_t planes, int64_t height, int64_t width, int64_t oh, int64_t ow, float *y,
                           int32_t *won);
 
+/// `dst[j·ldd + i] = src[i·lds + j]` for `i < rows`, `j < columns`, in 16 × 16 blocks. Plain C.
+void gradflow_transpose(const float *src, int64_t rows, int64_t columns, int64_t lds, float *dst, int64_t ldd);
+
 #endif
