@@ -155,10 +155,8 @@ static inline void gf_wgrad_tile(const float *yt, int64_t o16, const float *vt, 
 }
 
 __attribute__((target("avx512f,avx2,fma")))
-void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t ph, int64_t pw, int64_t c16,
-                                                   const float *dyt, int64_t o16, int64_t outputs, int64_t oh, int64_t ow,
-                                                   float *du, float *scratch) {
-    (void)ph;
+void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t pw, int64_t c16, const float *dyt, int64_t o16,
+                                                   int64_t outputs, int64_t oh, int64_t ow, float *du, float *scratch) {
     const int64_t tilesX = (ow + 1) / 2, tiles = tilesX * ((oh + 1) / 2);
     const int64_t yplane = gf_wgrad_plane(o16), vplane = gf_wgrad_plane(c16);
     float *yt = scratch, *vt = scratch + 16 * yplane;
@@ -189,10 +187,9 @@ void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t ph
 
 // Not x86-64: never chosen (`gradflow_cpu_has_avx512f()` returns 0); the same sums in plain loops keep
 // it correct.
-void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t ph, int64_t pw, int64_t c16,
-                                                   const float *dyt, int64_t o16, int64_t outputs, int64_t oh, int64_t ow,
-                                                   float *du, float *scratch) {
-    (void)ph; (void)scratch;
+void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t pw, int64_t c16, const float *dyt, int64_t o16,
+                                                   int64_t outputs, int64_t oh, int64_t ow, float *du, float *scratch) {
+    (void)scratch;
     for (int64_t ty = 0; 2 * ty < oh; ty++)
         for (int64_t tx = 0; 2 * tx < ow; tx++)
             for (int64_t k = 0; k < outputs; k++) {

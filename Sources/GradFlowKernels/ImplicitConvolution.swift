@@ -29,15 +29,10 @@ package struct ImplicitConvolution: Sendable {
     package var pixels: Int { pixelOffsets.count }
     package var taps: Int { tapOffsets.count }
 
-    /// Plans the offsets for `geometry` (one group) with `outputs` output channels, reading a padded
-    /// copy of the smallest size, or `layout` (at least as large: the Winograd kernels' copy, shared).
-    package init(_ g: WindowGeometry, outputs: Int, layout: PaddedImage? = nil) {
-        var rows = max((g.outputHeight - 1) * g.strideY + (g.kernelHeight - 1) * g.dilationY + 1, g.padTop + g.height)
-        var columns = max((g.outputWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX + 1, g.padLeft + g.width)
-        if let layout {
-            precondition(layout.channels == g.channels && layout.height >= rows && layout.width >= columns, "ImplicitConvolution: padded copy too small")
-            (rows, columns) = (layout.height, layout.width)
-        }
+    /// Plans the offsets for `geometry` (one group) with `outputs` output channels.
+    package init(_ g: WindowGeometry, outputs: Int) {
+        let rows = max((g.outputHeight - 1) * g.strideY + (g.kernelHeight - 1) * g.dilationY + 1, g.padTop + g.height)
+        let columns = max((g.outputWidth - 1) * g.strideX + (g.kernelWidth - 1) * g.dilationX + 1, g.padLeft + g.width)
         padded = PaddedImage(channels: g.channels, height: rows, width: columns)
         (self.outputs, o16) = (outputs, (outputs + 15) / 16 * 16)
         var pixelOffsets: [Int32] = []

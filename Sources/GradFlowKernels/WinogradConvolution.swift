@@ -65,9 +65,11 @@ package struct WinogradConvolution: Sendable {
         gradflow_conv_winograd_weights(w, Int64(outputs), Int64(geometry.channels), u)
     }
 
-    /// Floats of the channels-last padded copy (`padded`'s rows and columns × `c16`), of one part's
-    /// weight-gradient scratch, and of the Winograd-domain weight gradient `∂U` (`16 × outputs × c16`).
+    /// Floats of the channels-last padded copy (`padded`'s rows and columns × `c16`), of one image's
+    /// pixel-major `∂yᵀ` (`oh·ow × o16`), of one part's weight-gradient scratch, and of the
+    /// Winograd-domain weight gradient `∂U` (`16 × outputs × c16`).
     package var channelsLastCount: Int { padded.height * padded.width * c16 }
+    package var pixelsCount: Int { geometry.outputHeight * geometry.outputWidth * o16 }
     package var gradientScratchCount: Int { Int(gradflow_conv_winograd_gradient_scratch_count(Int64(o16), Int64(c16))) }
     package var weightGradientCount: Int { 16 * outputs * c16 }
 
@@ -79,11 +81,18 @@ package struct WinogradConvolution: Sendable {
                                              Int64(padded.height), Int64(padded.width), Int64(c16), xhwc)
     }
 
+    /// `dyt[p·o16 + k] = dy[k·oh·ow + p]`: one image's `∂y` pixel-major (columns past `outputs`
+    /// untouched: they hold zeros).
+    package func loadPlanes(_ dy: UnsafePointer<Float>, into dyt: UnsafeMutablePointer<Float>) {
+        let pixels = geometry.outputHeight * geometry.outputWidth
+        gradflow_transpose(dy, Int64(outputs), Int64(pixels), Int64(pixels), dyt, Int64(o16))
+    }
+
     /// `∂U += ` one image's weight gradient in the Winograd domain, from its channels-last copy and
     /// its pixel-major `∂yᵀ` (`dyt[pixel·o16 + k]`), with one part's `scratch`.
     package func accumulateWeightGradient(channelsLast xhwc: UnsafePointer<Float>, outputGradient dyt: UnsafePointer<Float>,
                                           into du: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        gradflow_conv_winograd_weight_gradient_avx512(xhwc, Int64(padded.height), Int64(padded.width), Int64(c16), dyt, Int64(o16),
+        gradflow_conv_winograd_weight_gradient_avx512(xhwc, Int64(padded.width), Int64(c16), dyt, Int64(o16),
                                                       Int64(outputs), Int64(geometry.outputHeight), Int64(geometry.outputWidth), du, scratch)
     }
 

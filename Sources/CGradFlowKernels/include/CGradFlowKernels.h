@@ -200,13 +200,12 @@ void gradflow_conv_winograd_channels_last(const float *x, int64_t channels, int6
                                           int64_t padLeft, int64_t ph, int64_t pw, int64_t c16, float *xhwc);
 
 /// The Winograd weight gradient of one image, in the Winograd domain:
-/// `du[ξ][k][c] += Σ_tiles (A ∂y Aᵀ)[ξ][k] · (Bᵀ d Bᵀ)[ξ][c]` for `k < outputs`, `c < c16`, with `xhwc`
-/// from `gradflow_conv_winograd_channels_last` (`ph ≥ 2·⌈oh/2⌉ + 2`, `pw ≥ 2·⌈ow/2⌉ + 2`), `dyt` the
+/// `du[ξ][k][c] += Σ_tiles (A ∂y Aᵀ)[ξ][k] · (Bᵀ d B)[ξ][c]` for `k < outputs`, `c < c16`, with `xhwc`
+/// from `gradflow_conv_winograd_channels_last` (`ph ≥ 2·⌈oh/2⌉ + 2` rows, `pw ≥ 2·⌈ow/2⌉ + 2`), `dyt` the
 /// output gradient pixel-major (`dyt[(oy·ow + ox)·o16 + k]`), `scratch` of
 /// `gradflow_conv_winograd_gradient_scratch_count` floats. Requires AVX-512F.
-void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t ph, int64_t pw, int64_t c16,
-                                                   const float *dyt, int64_t o16, int64_t outputs, int64_t oh, int64_t ow,
-                                                   float *du, float *scratch);
+void gradflow_conv_winograd_weight_gradient_avx512(const float *xhwc, int64_t pw, int64_t c16, const float *dyt, int64_t o16,
+                                                   int64_t outputs, int64_t oh, int64_t ow, float *du, float *scratch);
 
 /// `dw[k][c][3][3] += Gᵀ du[·][k][c] G`: the Winograd-domain weight gradient back to PyTorch's
 /// layout. Plain C, any CPU.

@@ -132,12 +132,11 @@ public final class Conv2D: Node, GraphOperation {
         var geometry: WindowGeometry
         var algorithm = ConvolutionAlgorithm.im2colGEMM
         /// The padded image of the direct, implicit-GEMM and Winograd kernels (in the cols slot, whose
-        /// borders stay zero), the implicit GEMM's offsets (for Winograd only its pixel-major `∂yᵀ`),
-        /// and the Winograd plan.
+        /// borders stay zero), the implicit GEMM's offsets, and the Winograd plan.
         var padded: PaddedImage?
         var implicit: ImplicitConvolution?
         var winograd: WinogradConvolution?
-        /// The implicit GEMM's padded copy would equal the image (no padding): read the image instead.
+        /// The implicit GEMM's or Winograd's padded copy would equal the image (no padding): read the image instead.
         var readsImageInPlace = false
         /// The input gradient as a convolution of `∂y` (direct or implicit forward only, when it applies).
         var inputGradient: TransposedConvolution?
@@ -197,19 +196,22 @@ public final class Conv2D: Node, GraphOperation {
         switch plan.algorithm {
         case .direct:
             plan.padded = DirectConvolution.paddedImage(g)
-        case .implicitGEMM, .winograd:
-            let winograd = plan.algorithm == .winograd ? WinogradConvolution(g, outputs: w[0]) : nil
-            let implicit = ImplicitConvolution(g, outputs: w[0], layout: winograd?.padded)
-            (plan.implicit, plan.winograd, plan.padded) = (implicit, winograd, implicit.padded)
-            plan.sharedSize = winograd?.weightsCount ?? implicit.weightsCount
+        case .implicitGEMM:
+            let implicit = ImplicitConvolution(g, outputs: w[0])
+            (plan.implicit, plan.padded, plan.sharedSize) = (implicit, implicit.padded, implicit.weightsCount)
+            plan.transposedSize = implicit.pixelsCount
+            plan.transposedWeightSize = inboundNodes[1].needsGradient ? implicit.weightsCount : 0
+        case .winograd:
+            let winograd = WinogradConvolution(g, outputs: w[0])
+            (plan.winograd, plan.padded, plan.sharedSize) = (winograd, winograd.padded, winograd.weightsCount)
             let weightGradient = inboundNodes[1].needsGradient
-            if let winograd {
-                plan.winogradSize = winograd.scratchCount + (weightGradient ? winograd.channelsLastCount + winograd.gradientScratchCount : 0)
-            }
-            plan.readsImageInPlace = g.padTop == 0 && g.padLeft == 0 && implicit.padded.height == g.height && implicit.padded.width == g.width
-            plan.transposedSize = winograd == nil || weightGradient ? implicit.pixelsCount : 0
-            plan.transposedWeightSize = weightGradient ? winograd?.weightGradientCount ?? implicit.weightsCount : 0
+            plan.winogradSize = winograd.scratchCount + (weightGradient ? winograd.channelsLastCount + winograd.gradientScratchCount : 0)
+            plan.transposedSize = weightGradient ? winograd.pixelsCount : 0
+            plan.transposedWeightSize = weightGradient ? winograd.weightGradientCount : 0
         case .im2colGEMM: break
+        }
+        if plan.algorithm == .implicitGEMM || plan.algorithm == .winograd, let padded = plan.padded {
+            plan.readsImageInPlace = g.padTop == 0 && g.padLeft == 0 && padded.height == g.height && padded.width == g.width
         }
         plan.columnsSize = plan.padded?.count ?? g.columnRows * plan.chunk * g.columnCount
         if plan.algorithm != .im2colGEMM, inboundNodes[0].needsGradient, let adjoint = TransposedConvolution(adjointOf: g, outputs: w[0]) {
@@ -361,7 +363,7 @@ public final class Conv2D: Node, GraphOperation {
                             case (.winograd, _, _, let dy?):
                                 let channelsLast = slot + plan.channelsLastOffset
                                 plan.winograd?.copyChannelsLast(x + image(i), into: channelsLast)
-                                plan.implicit?.loadPlanes(dy + outputRow(i, 0), into: transposed)
+                                plan.winograd?.loadPlanes(dy + outputRow(i, 0), into: transposed)
                                 plan.winograd?.accumulateWeightGradient(channelsLast: channelsLast, outputGradient: transposed,
                                                                         into: transposedWeights, scratch: slot + plan.winogradGradientOffset)
                             case (.implicitGEMM, _, _, let dy?):
