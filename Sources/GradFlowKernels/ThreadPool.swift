@@ -28,11 +28,18 @@ import Synchronization
 /// **No allocation per job.** Workers reach the caller's job value through a pointer to it and its
 /// metatype (a closure would not do: making a non-escaping closure escapable allocates a thunk).
 ///
-/// **Claims.** `claims` holds the job's generation (high 32 bits) and the number of parts not yet
-/// claimed (low 32 bits); a claim is a compare-and-swap that takes part `unclaimed − 1` only while the
-/// generation is the claimer's. The job's fields are read after a successful claim, and the caller
-/// rewrites them only after every part has finished, so a late worker can never run a part of the
-/// wrong job.
+/// **Claims.** `claims` holds the job's generation and the range of parts not yet claimed
+/// (`JobClaims`); a claim is a compare-and-swap that takes a part only while the generation is the
+/// claimer's. The job's fields are read after a successful claim, and the caller rewrites them only
+/// after every part has finished, so a late worker can never run a part of the wrong job.
+///
+/// **Same part, same thread.** The caller claims from the top of the range and workers from the
+/// bottom, so on two uncontended threads part 0 runs on the worker and part 1 on the caller in every
+/// job. Consecutive kernels that split the same data the same way (a layer's forward GEMM, its
+/// weight-gradient GEMM and the optimizer's update of those weights) then find it in their own core's
+/// cache. Measured on the 2-core machine (C, 400 KiB): rewriting lines the other core has only read
+/// took 49–64 µs, against 4–10 µs when the other core had written them or not touched them — a store
+/// to a line another core holds clean waits for its invalidation, one line at a time.
 final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by `claims`; the rest is atomic or under `sleep`
     /// The process-wide pool used by `parallelFor`.
     static let shared = ThreadPool()
@@ -63,7 +70,7 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
     /// Whether `submission` is held (readable without taking it).
     private let running = Atomic<Bool>(false)
     private var workerCount = 0
-    private var generation: UInt32 = 0
+    private var generation: UInt32 = 0   // below `JobClaims.generationMask`
     /// The caller's share of a core between consecutive jobs (under `submission`).
     private var callerMonitor = ContentionMonitor()
     private var lastJobStart: UInt64 = 0
@@ -82,7 +89,7 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
 
     /// Runs `job.runPart(i)` for `i` in `0..<count` on up to `threads` threads (the caller's included).
     func run<Job: ParallelJob>(_ count: Int, threads: Int, job: Job) {
-        guard count > 1, threads > 1, count < 1 << 31, !isSerial,
+        guard count > 1, threads > 1, count <= JobClaims.maximumParts, !isSerial,
               submission.tryLock() else {
             for i in 0..<count { job.runPart(i) }
             return
@@ -101,10 +108,10 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
             jobType = Job.self
             helpers.store(wanted, ordering: .relaxed)
             unfinished.store(count, ordering: .relaxed)
-            generation &+= 1
-            claims.store(UInt64(generation) << 32 | UInt64(count), ordering: .sequentiallyConsistent)
+            generation = (generation &+ 1) & JobClaims.generationMask
+            claims.store(JobClaims(generation: generation, low: 0, high: count).bits, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 { sleep.withLock { sleep.broadcast() } }
-            runParts(of: generation)
+            runParts(of: generation, fromTop: true)
             waitUntilFinished()
         }
     }
@@ -131,15 +138,18 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
         serialUntil.max(until, ordering: .relaxed)
     }
 
-    /// Claims and runs parts of job `generation` until none is left unclaimed.
-    private func runParts(of generation: UInt32) {
-        var state = claims.load(ordering: .relaxed)
-        while UInt32(truncatingIfNeeded: state >> 32) == generation, state & 0xFFFF_FFFF > 0 {
+    /// Claims and runs parts of job `generation` until none is left unclaimed: the highest one each
+    /// time (`fromTop`, the caller) or the lowest (a worker).
+    private func runParts(of generation: UInt32, fromTop: Bool) {
+        var state = JobClaims(bits: claims.load(ordering: .relaxed))
+        while state.generation == generation, state.low < state.high {
+            let (part, next) = fromTop ? (state.high - 1, JobClaims(generation: generation, low: state.low, high: state.high - 1))
+                                       : (state.low, JobClaims(generation: generation, low: state.low + 1, high: state.high))
             let (claimed, current) = claims.compareExchange(
-                expected: state, desired: state - 1, successOrdering: .acquiring, failureOrdering: .relaxed)
-            guard claimed, let job, let jobType else { state = current; continue }
-            jobType.runPart(at: job, Int(state & 0xFFFF_FFFF) - 1)
-            state = current - 1
+                expected: state.bits, desired: next.bits, successOrdering: .acquiring, failureOrdering: .relaxed)
+            guard claimed, let job, let jobType else { state = JobClaims(bits: current); continue }
+            jobType.runPart(at: job, part)
+            state = next
             if unfinished.subtract(1, ordering: .sequentiallyConsistent).newValue == 0,
                callerAsleep.load(ordering: .sequentiallyConsistent) {
                 sleep.withLock { sleep.broadcast() }
@@ -186,17 +196,17 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
     /// A worker's life: poll for a new job, help run it if it wants this worker, sleep when idle or
     /// when it finds itself sharing its core.
     private func workerLoop(index: Int) -> Never {
-        var seen = UInt32(truncatingIfNeeded: claims.load(ordering: .acquiring) >> 32)
+        var seen = JobClaims(bits: claims.load(ordering: .acquiring)).generation
         var monitor = ContentionMonitor()
         while true {
             var idleSince = ContentionMonitor.now()
             monitor.begin(at: idleSince)
             var polls = 0
             while true {
-                let current = UInt32(truncatingIfNeeded: claims.load(ordering: .acquiring) >> 32)
+                let current = JobClaims(bits: claims.load(ordering: .acquiring)).generation
                 if current != seen {
                     seen = current
-                    if index < helpers.load(ordering: .relaxed) { runParts(of: current) }
+                    if index < helpers.load(ordering: .relaxed) { runParts(of: current, fromTop: false) }
                     idleSince = ContentionMonitor.now()
                     if let until = monitor.account(at: idleSince) { runSerially(until: until); break }
                     continue
@@ -209,7 +219,7 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
             }
             sleep.withLock {
                 sleepers.add(1, ordering: .sequentiallyConsistent)
-                while UInt32(truncatingIfNeeded: claims.load(ordering: .sequentiallyConsistent) >> 32) == seen { sleep.wait() }
+                while JobClaims(bits: claims.load(ordering: .sequentiallyConsistent)).generation == seen { sleep.wait() }
                 sleepers.subtract(1, ordering: .sequentiallyConsistent)
             }
         }
@@ -222,4 +232,29 @@ final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by
         let index: Int
         init(pool: ThreadPool, index: Int) { self.pool = pool; self.index = index }
     }
+}
+
+/// The thread pool's claim word: a job's generation (high 24 bits) and the parts `low..<high` not
+/// yet claimed (20 bits each), packed into one `UInt64` so that a claim is one compare-and-swap.
+private struct JobClaims {
+    static let generationMask: UInt32 = 1 << 24 - 1
+    /// The most parts one job may have (larger jobs run serially).
+    static let maximumParts = 1 << 20 - 1
+    private static let indexMask: UInt64 = 1 << 20 - 1
+
+    let generation: UInt32
+    let low: Int
+    let high: Int
+
+    init(generation: UInt32, low: Int, high: Int) {
+        (self.generation, self.low, self.high) = (generation, low, high)
+    }
+
+    init(bits: UInt64) {
+        generation = UInt32(truncatingIfNeeded: bits >> 40)
+        low = Int(bits >> 20 & Self.indexMask)
+        high = Int(bits & Self.indexMask)
+    }
+
+    var bits: UInt64 { UInt64(generation) << 40 | UInt64(low) << 20 | UInt64(high) }
 }

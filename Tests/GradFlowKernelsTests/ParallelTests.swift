@@ -1,4 +1,10 @@
+import CGradFlowKernels
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @testable import GradFlowKernels
 import Synchronization
 import XCTest
@@ -60,5 +66,32 @@ extension ParallelTests {
         let flags = Rendezvous.Flags()
         parallelFor(2, threads: 2, Rendezvous(flags: flags))
         XCTAssertEqual(flags.bits.load(ordering: .relaxed), 0b1111, "both parts ran, overlapping in time")
+    }
+}
+
+/// Records which thread ran each part (parts write disjoint slots).
+private struct RecordThreads: ParallelJob {
+    let threads: UnsafeMutableBufferPointer<pthread_t>
+    func runPart(_ index: Int) {
+        threads[index] = pthread_self()
+        for _ in 0..<2_000 { gradflow_spin_pause() }   // long enough for the worker to join
+    }
+}
+
+extension ParallelTests {
+    /// The caller claims parts from the top and the worker from the bottom, so on two threads the
+    /// caller's parts are always a top range and the worker's a bottom one (claimed from one end,
+    /// parts would interleave): part `i` lands on the same thread job after job.
+    func testParallelFor_twoThreads_callerRunsTheTopParts() {
+        for count in [2, 3, 8] {
+            for _ in 0..<20 {
+                ThreadPool.shared.endSerialPeriod()
+                var ran = [pthread_t](repeating: pthread_self(), count: count)
+                ran.withUnsafeMutableBufferPointer { parallelFor(count, threads: 2, RecordThreads(threads: $0)) }
+                let byCaller = ran.map { pthread_equal($0, pthread_self()) != 0 }
+                let firstOfCaller = byCaller.firstIndex(of: true) ?? count
+                XCTAssertTrue(byCaller[firstOfCaller...].allSatisfy { $0 }, "caller parts \(byCaller) are a top range")
+            }
+        }
     }
 }
