@@ -7,8 +7,10 @@
 ///
 /// Packed and cache-blocked (`GEMMBlocking`), with a 6×16 register-tile micro-kernel (AVX2+FMA when
 /// the CPU has it); products of at most `GEMMBlocking.smallRowLimit` rows without transposes run
-/// unpacked (`gradflow_sgemm_small_m_*`: packing B would cost more than the product). Above `GEMMBlocking.parallelThresholdFlops` the rows or columns of C are split
-/// across up to `KernelThreads.count` threads. Steady-state calls allocate nothing. Sums over `p`
+/// unpacked (`gradflow_sgemm_small_m_*`: packing B would cost more than the product). A depth long
+/// against the width of C is summed in two halves (`GEMMDepthSplit`), one per thread; otherwise, above
+/// `GEMMBlocking.parallelThresholdFlops`, the rows or columns of C are split across up to
+/// `KernelThreads.count` threads. Results are the same bits on any thread count. Steady-state calls allocate nothing. Sums over `p`
 /// are taken in blocks of `GEMMBlocking.kc` and may be fused multiply-adds, so results differ from
 /// the naive loop by rounding.
 ///
@@ -50,12 +52,11 @@ package func gemm(
     if m == 0 || n == 0 { return }
     if k == 0 { return problem.applyEmptyProduct() }
     let routines = kernel.routines
-    if m <= GEMMBlocking.smallRowLimit, !transposeA, !transposeB {
-        // A few rows (a prediction for one example): one pass over B beats packing all of it.
-        // Same depth blocks as the packed path, so the result is bit-identical to it.
-        return routines.smallRows(Int64(m), Int64(n), Int64(k), Int64(GEMMBlocking.balancedDepth(k)), a, Int64(lda), b, Int64(ldb),
-                                  c, Int64(ldc), accumulate ? 1 : 0, bias)
+    if GEMMDepthSplit.applies(to: problem) {
+        return GEMMDepthSplit.run(problem, routines: routines, threads: threads)
     }
+    // A few rows (a prediction for one example) run unpacked on this thread.
+    if m <= GEMMBlocking.smallRowLimit, !transposeA, !transposeB { return problem.runSingleThreaded(routines) }
     let flops = 2 * m * n * k
     guard flops >= GEMMBlocking.parallelThresholdFlops, availableThreads(threads) > 1 else {
         return problem.runSerial(routines)

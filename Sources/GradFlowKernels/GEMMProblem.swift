@@ -28,12 +28,30 @@ struct GEMMProblem {
         return part
     }
 
+    /// The sub-problem summing depth steps `range` only (the matching columns of op(A), rows of op(B)).
+    func depth(_ range: Range<Int>) -> GEMMProblem {
+        var part = self
+        part.k = range.count
+        part.a = transposeA ? a + range.lowerBound * lda : a + range.lowerBound
+        part.b = transposeB ? b + range.lowerBound : b + range.lowerBound * ldb
+        return part
+    }
+
     /// `C = (accumulate ? C : 0) + bias` for `k == 0`, where the product is empty.
     func applyEmptyProduct() {
         for i in 0..<m {
             let row = c + i * ldc
             for j in 0..<n { row[j] = (accumulate ? row[j] : 0) + (bias?[j] ?? 0) }
         }
+    }
+
+    /// Runs the whole problem on the calling thread (requires `k > 0`): a few rows without transposes
+    /// unpacked (`GEMMBlocking.smallRowLimit`; the same depth blocks as the packed path, so the same
+    /// bits), anything else by `runSerial`.
+    func runSingleThreaded(_ routines: GEMMRoutines) {
+        guard m <= GEMMBlocking.smallRowLimit, !transposeA, !transposeB else { return runSerial(routines) }
+        routines.smallRows(Int64(m), Int64(n), Int64(k), Int64(GEMMBlocking.balancedDepth(k)), a, Int64(lda), b, Int64(ldb),
+                           c, Int64(ldc), accumulate ? 1 : 0, bias)
     }
 
     /// Runs the whole problem on the calling thread with its `GEMMWorkspace` (requires `k > 0`).

@@ -104,6 +104,29 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// Products summed in two depth halves (`GEMMDepthSplit`: depth ≥ 128 and ≥ 2·n, A not
+    /// transposed): against the reference (odd depths, few rows, more rows than one partial block of
+    /// 65 536 floats holds, accumulate and bias), and the same bits on 1–4 threads (4 threads also
+    /// split each half's columns).
+    func testDepthSplit_matchesReference_andGivesTheSameBitsOnAnyThreadCount() {
+        for (m, n, k) in [(64, 128, 784), (3, 64, 129), (9, 10, 300), (600, 128, 784), (70, 33, 257)] {
+            for tb in [false, true] {
+                check(m: m, n: n, k: k, transposeA: false, transposeB: tb, kernel: .automatic, threads: 1)
+                check(m: m, n: n, k: k, transposeA: false, transposeB: tb, accumulate: true, bias: true, kernel: .automatic, threads: 2)
+            }
+        }
+        var random = TestRandom(seed: 11)
+        let (m, n, k) = (600, 128, 784)
+        let a = random.array(m * k), b = random.array(k * n), bias = random.array(n)
+        let results = [1, 2, 3, 4].map { threads in
+            var c = [Float](repeating: 0, count: m * n)
+            gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &c, ldc: n,
+                 accumulate: false, bias: bias, kernel: .automatic, threads: threads)
+            return c
+        }
+        for threads in 2...4 { XCTAssertEqual(results[threads - 1], results[0], "\(threads) threads against 1") }
+    }
+
     func testEmptyDepth_givesBiasOrKeepsC() {
         var c: [Float] = [1, 2, 3, 4, 5, 6]
         let bias: [Float] = [10, 20, 30]
