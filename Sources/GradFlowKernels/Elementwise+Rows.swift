@@ -1,3 +1,5 @@
+import CGradFlowKernels
+
 /// Reductions and row-wise kernels over row-major `rows×cols` matrices.
 extension Elementwise {
     /// `Σ x[i]`, accumulated in Double (four Double lanes per half vector), so long sums of Floats
@@ -40,11 +42,13 @@ extension Elementwise {
     }
 
     /// Row-wise softmax of a `rows×cols` matrix: `y[r, c] = e^(x[r, c] − m_r) / Σ_c' e^(x[r, c'] − m_r)`
-    /// with `m_r` the row's maximum (so no overflow). `y` may alias `x`. O(rows·cols).
+    /// with `m_r` the row's maximum (so no overflow). `y` may alias `x`. O(rows·cols). AVX-512 CPUs run the C
+    /// loop of `softmax_rows.c` (one masked vector per row of up to 16 classes), others this one.
     package static func softmaxRows(_ x: UnsafeBufferPointer<Float>, rows: Int, cols: Int,
                                     into y: UnsafeMutableBufferPointer<Float>) {
         precondition(x.count >= rows * cols && y.count >= rows * cols, "softmaxRows: buffers too small")
         guard cols > 0, let input = x.baseAddress, let output = y.baseAddress else { return }
+        if GEMMKernel.isAVX512Supported { return gradflow_softmax_rows_avx512(input, Int64(rows), Int64(cols), output) }
         for r in 0..<rows {
             let source = input + r * cols, target = output + r * cols
             let maximum = rowMaximum(source, cols)

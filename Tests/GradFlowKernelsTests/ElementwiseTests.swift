@@ -121,7 +121,7 @@ final class ElementwiseTests: XCTestCase {
     }
 
     func testRowKernels_biasColumnSumsSoftmax() {
-        for (rows, cols) in [(1, 1), (3, 7), (5, 9), (2, 33), (4, 10), (0, 5)] {
+        for (rows, cols) in [(1, 1), (3, 7), (5, 9), (2, 33), (4, 10), (0, 5), (3, 16), (2, 17), (6, 48)] {
             var random = TestRandom(seed: UInt64(rows * 100 + cols))
             let m = random.array(rows * cols, in: -20...20), row = random.array(cols), out0 = random.array(cols)
             var biased = m
@@ -147,6 +147,10 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(p[0] + p[1], 1, accuracy: 1e-6)
         XCTAssertEqual(p[5...].reduce(0, +), 1, accuracy: 1e-6)
         XCTAssertEqual(p[0], 1 / (1 + expf(-1)), accuracy: 1e-6)
+        // A NaN makes its own row NaN and leaves the others alone.
+        let poisoned = unary([0, 1, .nan, 2, 0, 1]) { Elementwise.softmaxRows($0, rows: 2, cols: 3, into: $1) }
+        XCTAssertTrue(poisoned[..<3].allSatisfy(\.isNaN), "\(poisoned)")
+        XCTAssertEqual(poisoned[3...].reduce(0, +), 1, accuracy: 1e-6)
     }
 }
 

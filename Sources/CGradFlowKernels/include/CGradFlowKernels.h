@@ -218,6 +218,11 @@ void gradflow_relu_forward(const float *x, float *y, int64_t n);
 /// ReLU's backward pass from its output `y`: `dx[i] = (accumulate ? dx[i] : 0) + (y[i] > 0 ? dy[i] : 0)`.
 void gradflow_relu_backward(const float *y, const float *dy, float *dx, int64_t n, int accumulate);
 
+/// Row-wise softmax of the `rows × cols` row-major `x` into `y` (which may alias `x`):
+/// `y[r, c] = e^(x[r, c] − max_r) / Σ_c' e^(x[r, c'] − max_r)`, with `VectorMath.exp`'s exponential.
+/// AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
+void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y);
+
 /// 2×2 max pooling, stride 2, no padding, of `planes` planes of `height × width` into `oh × ow`
 /// (`oh ≤ height / 2`, `ow ≤ width / 2`): `y` the maxima, `won` each one's offset within its input plane;
 /// ties to the first of row 0 left, row 0 right, row 1 left, row 1 right (`>` comparisons, so a NaN wins
