@@ -1,5 +1,8 @@
-/// Parameter updates of stochastic gradient descent, one pass over θ eight lanes at a time.
-/// Multiply, then add (never fused), as the scalar formulas read, so every platform rounds alike.
+import CGradFlowKernels
+
+/// Parameter updates of stochastic gradient descent, one vector pass over θ (plain SGD in C, `sgd.c`;
+/// with momentum eight lanes at a time in Swift). Multiply, then add (never fused), as the scalar
+/// formulas read, so every platform rounds alike.
 /// Large parameters are updated in one contiguous range per thread (`parallelRanges`): the same
 /// arithmetic per element, so the result does not depend on the thread count.
 extension Elementwise {
@@ -31,14 +34,8 @@ private struct SGDRange: RangeJob {
     func run(_ range: Range<Int>) {
         let (t, g, n) = (t + range.lowerBound, g + range.lowerBound, range.count)
         let (eta, decay) = (eta, decay)
-        guard let b = b.map({ $0 + range.lowerBound }) else {
-            if decay == 0 {
-                SIMDAccess.map(n, t, g, t) { $0 - eta * $1 }
-            } else {
-                SIMDAccess.map(n, t, g, t) { $0 - eta * ($1 + decay * $0) }
-            }
-            return
-        }
+        // Without momentum: the C loop of `sgd.c` (AVX-512/AVX2; `SIMD8` compiles to SSE2 here).
+        guard let b = b.map({ $0 + range.lowerBound }) else { return gradflow_sgd_step(t, g, Int64(n), eta, decay) }
         let (mu, nesterov) = (mu, nesterov)
         @inline(__always) func step(_ t: SIMD8<Float>, _ g: SIMD8<Float>, _ b: SIMD8<Float>) -> (SIMD8<Float>, SIMD8<Float>) {
             let d = g + decay * t

@@ -218,6 +218,10 @@ void gradflow_relu_forward(const float *x, float *y, int64_t n);
 /// ReLU's backward pass from its output `y`: `dx[i] = (accumulate ? dx[i] : 0) + (y[i] > 0 ? dy[i] : 0)`.
 void gradflow_relu_backward(const float *y, const float *dy, float *dx, int64_t n, int accumulate);
 
+/// Plain SGD: `t[i] ← t[i] − eta·(g[i] + decay·t[i])` for `i < n` (the decay term skipped when it is 0),
+/// multiply then add, never fused; AVX-512, AVX2 or plain C, chosen by CPUID on each call.
+void gradflow_sgd_step(float *t, const float *g, int64_t n, float eta, float decay);
+
 /// Row-wise softmax of the `rows × cols` row-major `x` into `y` (which may alias `x`):
 /// `y[r, c] = e^(x[r, c] − max_r) / Σ_c' e^(x[r, c'] − max_r)`, with `VectorMath.exp`'s exponential.
 /// AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
