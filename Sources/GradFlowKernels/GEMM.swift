@@ -10,9 +10,9 @@
 /// unpacked (`gradflow_sgemm_small_m_*`: packing B would cost more than the product). A depth long
 /// against the width of C is summed in two halves (`GEMMDepthSplit`), one per thread; otherwise, above
 /// `GEMMBlocking.parallelThresholdFlops`, the rows or columns of C are split across up to
-/// `KernelThreads.count` threads. Results are the same bits on any thread count. Steady-state calls allocate nothing. Sums over `p`
-/// are taken in blocks of `GEMMBlocking.kc` and may be fused multiply-adds, so results differ from
-/// the naive loop by rounding.
+/// `KernelThreads.count` threads. Results are the same bits on any thread count. Steady-state calls
+/// allocate nothing. Sums over `p` are taken in blocks of `GEMMBlocking.kc` and may be fused
+/// multiply-adds, so results differ from the naive loop by rounding.
 ///
 /// - Complexity: `2·m·n·k` flops; O(m·k + k·n) packing copies.
 package func gemm(

@@ -7,7 +7,8 @@
 /// the pool runs part 0 on the worker and part 1 on the caller, so a layer's weights stay in one
 /// core's cache from the forward to the update. Splitting the columns of C instead had each core read
 /// a half-column of every weight row, and the update then rewrote lines the other core held: on the
-/// 2-core machine that update took 26–31 µs against 14 µs on one thread (MNIST MLP, batch 64).
+/// 2-core machine that update took 26–31 µs against 13–20 µs on one thread, and 11–13 µs now (MNIST
+/// MLP, batch 64).
 ///
 /// **Same bits on any thread count.** Whether a product is split depends only on its depth, its
 /// width and whether A is transposed — not on the thread count, nor on the number of rows, so a row's

@@ -38,7 +38,7 @@ import Synchronization
 /// job. Consecutive kernels that split the same data the same way (a layer's forward GEMM, its
 /// weight-gradient GEMM and the optimizer's update of those weights) then find it in their own core's
 /// cache. Measured on the 2-core machine (C, 400 KiB): rewriting lines the other core has only read
-/// took 49–64 µs, against 4–10 µs when the other core had written them or not touched them — a store
+/// took 49–64 µs, against 4–11 µs when the other core had written them or not touched them — a store
 /// to a line another core holds clean waits for its invalidation, one line at a time.
 final class ThreadPool: @unchecked Sendable {  // `job`/`jobType` are ordered by `claims`; the rest is atomic or under `sleep`
     /// The process-wide pool used by `parallelFor`.
