@@ -56,6 +56,7 @@ void gradflow_conv_direct_weight_gradient_portable(const float *xp, int64_t chan
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "lane_mask.h"
 
 /// Output channels per register tile (forward): 6 × 2 vectors = 12 accumulators, as in the GEMM.
 #define GF_FORWARD_CHANNELS 6
@@ -185,11 +186,6 @@ void gradflow_conv_direct_weight_gradient_avx2(const float *xp, int64_t channels
 }
 
 __attribute__((target("avx512f,avx2,fma")))
-static inline __mmask16 gf_tail_mask_avx512(int64_t count) {
-    return count >= 16 ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
-}
-
-__attribute__((target("avx512f,avx2,fma")))
 void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int64_t ph, int64_t pw, const float *w,
                                          int64_t outputs, int64_t kh, int64_t kw, const float *bias, float *y,
                                          int64_t oh, int64_t ow, int accumulate, int64_t rowBegin, int64_t rowEnd) {
@@ -221,7 +217,7 @@ void gradflow_conv_direct_forward_avx512(const float *xp, int64_t channels, int6
                     t += (kh - kiEnd) * kw;
                 }
                 const int64_t n = ow - x0;
-                const __mmask16 m0 = gf_tail_mask_avx512(n), m1 = gf_tail_mask_avx512(n - 16);
+                const __mmask16 m0 = gf_lanes16(n), m1 = gf_lanes16(n - 16);
                 for (int i = 0; i < valid; i++) {
                     float *out = y + ((o0 + i) * oh + oy) * ow + x0;
                     const __m512 b = _mm512_set1_ps(bias ? bias[o0 + i] : 0.0f);
@@ -263,7 +259,7 @@ void gradflow_conv_direct_weight_gradient_avx512(const float *xp, int64_t channe
                     for (int64_t oy = rowBegin - ki > 0 ? rowBegin - ki : 0; oy < oh && oy + ki < rowEnd; oy++) {
                         const float *xr = xp + (c * ph + oy + ki) * pw + kj0;
                         for (int64_t v = 0; v < vectors; v++) {
-                            const __mmask16 m = gf_tail_mask_avx512(ow - v * 16);
+                            const __mmask16 m = gf_lanes16(ow - v * 16);
                             __m512 d[CH];
                             for (int i = 0; i < CH; i++) d[i] = _mm512_maskz_loadu_ps(m, dr[i] + oy * ow + v * 16);
                             for (int j = 0; j < GF_TAP_BLOCK; j++) {

@@ -61,10 +61,7 @@ void gradflow_conv_winograd_weights(const float *w, int64_t outputs, int64_t cha
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-static inline __mmask16 gf_wino_mask(int64_t n) {
-    return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
-}
+#include "lane_mask.h"
 
 /// The tiles from `t` that one vector covers: at most 16, within `t`'s row of tiles and before `end`.
 static inline int64_t gf_wino_segment(int64_t t, int64_t end, int64_t tilesX) {
@@ -82,8 +79,8 @@ static void gf_wino_input(const float *xp, int64_t channels, int64_t ph, int64_t
         const int64_t ty = t / tilesX, tx = t % tilesX, segment = gf_wino_segment(t, t0 + n, tilesX);
         const int64_t column = 2 * tx;
         // Columns column + 0 ..< column + 34 of each row, cut at the row's end (masked lanes read nothing).
-        const __mmask16 m0 = gf_wino_mask(pw - column), m1 = gf_wino_mask(pw - column - 16);
-        const __mmask16 m2 = gf_wino_mask(pw - column - 2), m3 = gf_wino_mask(pw - column - 18);
+        const __mmask16 m0 = gf_lanes16(pw - column), m1 = gf_lanes16(pw - column - 16);
+        const __mmask16 m2 = gf_lanes16(pw - column - 2), m3 = gf_lanes16(pw - column - 18);
         for (int64_t c = 0; c < channels; c++) {
             __m512 w[4][4];
             for (int i = 0; i < 4; i++) {
@@ -138,7 +135,7 @@ static void gf_wino_output(const float *mm, int64_t k8, int64_t outputs, int64_t
     for (int64_t t = t0; t < t0 + n;) {
         const int64_t ty = t / tilesX, tx = t % tilesX, segment = gf_wino_segment(t, t0 + n, tilesX);
         const int64_t columns = ow - 2 * tx < 2 * segment ? ow - 2 * tx : 2 * segment;
-        const __mmask16 m0 = gf_wino_mask(columns), m1 = gf_wino_mask(columns - 16);
+        const __mmask16 m0 = gf_lanes16(columns), m1 = gf_lanes16(columns - 16);
         const int rows = 2 * ty + 1 < oh ? 2 : 1;
         for (int64_t k = 0; k < outputs; k++) {
             const float *m = mm + k * GF_WINO_STRIDE + (t - t0);

@@ -33,6 +33,7 @@ static void gf_wgrad_channels_last_portable(const float *x, int64_t channels, in
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "lane_mask.h"
 
 /// The copy with one 16-channel gather per pixel: 8.2 µs for the Keras CNN's 32 × 26 × 26 input against
 /// 13.5 µs for the scalar loop (one image, Zen 4).
@@ -43,7 +44,7 @@ static void gf_wgrad_channels_last_avx512(const float *x, int64_t channels, int6
     const __m512i index = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                              _mm512_set1_epi32((int)plane));
     for (int64_t cb = 0; cb < channels; cb += 16) {
-        const __mmask16 mask = (__mmask16)(channels - cb >= 16 ? 0xFFFF : (1u << (channels - cb)) - 1);
+        const __mmask16 mask = gf_lanes16(channels - cb);
         for (int64_t i = 0; i < height && padTop + i < ph; i++)
             for (int64_t j = 0; j < width && padLeft + j < pw; j++) {
                 const __m512 v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, index, x + cb * plane + i * width + j, 4);

@@ -22,6 +22,7 @@ static void gf_pool2x2_row_portable(const float *top, int64_t width, int64_t ori
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "lane_mask.h"
 
 __attribute__((target("avx512f")))
 static void gf_pool2x2_row_avx512(const float *top, int64_t width, int64_t origin, int64_t count, float *y, int32_t *won) {
@@ -30,9 +31,7 @@ static void gf_pool2x2_row_avx512(const float *top, int64_t width, int64_t origi
     const __m512i rowBelow = _mm512_set1_epi32((int32_t)width);
     for (int64_t ox = 0; ox < count; ox += 16) {
         const int64_t n = count - ox < 16 ? count - ox : 16;
-        const __mmask16 out = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
-        const __mmask16 low = (__mmask16)(2 * n >= 16 ? 0xFFFF : (1u << (2 * n)) - 1);
-        const __mmask16 high = (__mmask16)(2 * n >= 32 ? 0xFFFF : 2 * n <= 16 ? 0 : (1u << (2 * n - 16)) - 1);
+        const __mmask16 out = gf_lanes16(n), low = gf_lanes16(2 * n), high = gf_lanes16(2 * n - 16);
         const float *p = top + 2 * ox;
         const __m512 a0 = _mm512_maskz_loadu_ps(low, p), a1 = _mm512_maskz_loadu_ps(high, p + 16);
         const __m512 b0 = _mm512_maskz_loadu_ps(low, p + width), b1 = _mm512_maskz_loadu_ps(high, p + width + 16);

@@ -18,6 +18,7 @@ static void gf_relu_backward_portable(const float *y, const float *dy, float *dx
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "lane_mask.h"
 
 __attribute__((target("avx512f")))
 static void gf_relu_forward_avx512(const float *x, float *y, int64_t n) {
@@ -25,7 +26,7 @@ static void gf_relu_forward_avx512(const float *x, float *y, int64_t n) {
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_max_ps(zero, _mm512_loadu_ps(x + i)));
     if (i < n) {
-        const __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        const __mmask16 m = gf_lanes16(n - i);
         _mm512_mask_storeu_ps(y + i, m, _mm512_max_ps(zero, _mm512_maskz_loadu_ps(m, x + i)));
     }
 }
@@ -34,7 +35,7 @@ __attribute__((target("avx512f")))
 static void gf_relu_backward_avx512(const float *y, const float *dy, float *dx, int64_t n, int accumulate) {
     const __m512 zero = _mm512_setzero_ps();
     for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 m = (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
+        const __mmask16 m = gf_lanes16(n - i);
         const __mmask16 positive = _mm512_mask_cmp_ps_mask(m, _mm512_maskz_loadu_ps(m, y + i), zero, _CMP_GT_OQ);
         __m512 g = _mm512_maskz_loadu_ps(positive, dy + i);
         if (accumulate) g = _mm512_add_ps(g, _mm512_maskz_loadu_ps(m, dx + i));

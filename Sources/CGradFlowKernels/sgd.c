@@ -16,12 +16,13 @@ static void gf_sgd_step_portable(float *t, const float *g, int64_t n, float eta,
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "lane_mask.h"
 
 __attribute__((target("avx512f")))
 static void gf_sgd_step_avx512(float *t, const float *g, int64_t n, float eta, float decay) {
     const __m512 e = _mm512_set1_ps(eta), d = _mm512_set1_ps(decay);
     for (int64_t i = 0; i < n; i += 16) {
-        const __mmask16 m = (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
+        const __mmask16 m = gf_lanes16(n - i);
         const __m512 theta = _mm512_maskz_loadu_ps(m, t + i);
         __m512 step = _mm512_maskz_loadu_ps(m, g + i);
         if (decay != 0) step = _mm512_add_ps(step, _mm512_mul_ps(d, theta));

@@ -7,6 +7,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "lane_mask.h"
 
 #pragma clang fp contract(off)
 
@@ -35,12 +36,6 @@ static inline __m512 gf_exp_avx512(__m512 x) {
     return _mm512_mul_ps(_mm512_mul_ps(p, low), high);
 }
 
-/// The mask of the lanes `i..<min(i + 16, n)`.
-__attribute__((always_inline))
-static inline __mmask16 gf_lanes(int64_t i, int64_t n) {
-    return (__mmask16)(n - i >= 16 ? 0xFFFF : (1u << (n - i)) - 1);
-}
-
 __attribute__((target("avx512f")))
 void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y) {
     const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
@@ -49,19 +44,19 @@ void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, fl
         float *target = y + r * cols;
         __m512 best = minusInfinity;
         for (int64_t c = 0; c < cols; c += 16) {
-            best = _mm512_max_ps(best, _mm512_mask_loadu_ps(minusInfinity, gf_lanes(c, cols), source + c));
+            best = _mm512_max_ps(best, _mm512_mask_loadu_ps(minusInfinity, gf_lanes16(cols - c), source + c));
         }
         const __m512 maximum = _mm512_set1_ps(_mm512_reduce_max_ps(best));
         __m512 total = _mm512_setzero_ps();
         for (int64_t c = 0; c < cols; c += 16) {
-            const __mmask16 m = gf_lanes(c, cols);
+            const __mmask16 m = gf_lanes16(cols - c);
             const __m512 e = gf_exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, source + c), maximum));
             _mm512_mask_storeu_ps(target + c, m, e);
             total = _mm512_mask_add_ps(total, m, total, e);
         }
         const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(total));
         for (int64_t c = 0; c < cols; c += 16) {
-            const __mmask16 m = gf_lanes(c, cols);
+            const __mmask16 m = gf_lanes16(cols - c);
             _mm512_mask_storeu_ps(target + c, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, target + c), inverse));
         }
     }
