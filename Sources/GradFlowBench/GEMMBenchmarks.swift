@@ -24,7 +24,7 @@ func runGEMMBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
     var records: [BenchmarkRecord] = []
     if !options.json {
         print("GEMM float32, GFLOP/s (median of \(options.rounds * options.samplesPerRound) samples); kernel: "
-              + (GEMMKernel.isAVX2FMASupported ? "AVX2+FMA 6x16" : "portable 6x16"))
+              + (GEMMKernel.isAVX512Supported ? "AVX-512 6x16" : GEMMKernel.isAVX2FMASupported ? "AVX2+FMA 6x16" : "portable 6x16"))
         print(pad("shape", 16) + pad("threads", 8) + pad("median", 9) + pad("min", 9) + pad("max", 9)
               + pad("allocs/call", 12) + "max rel err")
     }

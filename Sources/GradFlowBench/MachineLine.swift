@@ -14,7 +14,7 @@ enum MachineLine {
             .components(separatedBy: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        let isa = GEMMKernel.isAVX512Supported ? "AVX-512 (small-row GEMM), AVX2+FMA (packed)"
+        let isa = GEMMKernel.isAVX512Supported ? "AVX-512 (micro-kernels), AVX2 (packing)"
             : GEMMKernel.isAVX2FMASupported ? "AVX2+FMA" : "portable"
         return "machine: \(model), \(cores) cores, \(String(format: "%.2f", gigahertz)) GHz (add chain), GEMM \(isa); "
             + "FMA peak ≈ \(String(format: "%.0f", peakGFLOPS(gigahertz: gigahertz))) GFLOP/s per core"

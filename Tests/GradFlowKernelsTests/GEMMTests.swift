@@ -76,6 +76,28 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// The zmm tile runs each element's FMA chain in the AVX2 tile's order: the same bits, for every
+    /// transpose form, packed and in-place B, edge tiles, bias and accumulation, one and two threads.
+    func testAVX512Tile_isBitIdenticalToTheAVX2Tile() throws {
+        try XCTSkipUnless(GEMMKernel.isAVX512Supported, "this CPU has no AVX-512F")
+        var random = TestRandom(seed: 13)
+        for (m, n, k) in [(64, 128, 784), (65, 63, 257), (512, 64, 128), (7, 16, 5), (784, 128, 64), (130, 10, 64)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true)] {
+                let a = random.array(m * k), b = random.array(k * n), bias = random.array(n), start = random.array(m * n)
+                for threads in [1, 2] {
+                    var results: [[Float]] = []
+                    for kernel in [GEMMKernel.avx2FMA, .avx512] {
+                        var c = start
+                        gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, a: a, lda: ta ? m : k, b: b, ldb: tb ? k : n,
+                             c: &c, ldc: n, accumulate: threads == 2, bias: bias, kernel: kernel, threads: threads)
+                        results.append(c)
+                    }
+                    XCTAssertEqual(results[0], results[1], "\(m)×\(n)×\(k) ta \(ta) tb \(tb), \(threads) threads")
+                }
+            }
+        }
+    }
+
     func testAccumulateAndBias_addToExistingC() {
         for kernel in kernels {
             for (ta, tb) in [(false, false), (true, false), (false, true)] {

@@ -57,6 +57,17 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
 void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                         int loadC, const float *bias);
 
+/// The same contract as `gradflow_sgemm_6x16_avx2` with the tile in zmm registers (one B row per
+/// vector, A broadcast inside the FMAs): the same packing, bit-identical results. Requires AVX-512F
+/// (check `gradflow_cpu_has_avx512f()`).
+void gradflow_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
+                                int loadC, const float *bias);
+
+/// `gradflow_sgemm_6x16_avx512` reading B unpacked, as `gradflow_sgemm_6x16_avx2_strided_b`.
+/// Requires AVX-512F.
+void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
+                                          int64_t ldc, int loadC, const float *bias);
+
 /// The same contract as `gradflow_sgemm_6x16_avx2`, in plain C that runs on any CPU (the compiler may
 /// vectorise it for the baseline instruction set; it never needs FMA).
 void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
