@@ -3,6 +3,8 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include "lane_mask.h"
+
 // The 6×16 tile in zmm registers: one 16-float row of B is one vector, so a k step is 1 load and
 // 6 FMAs whose A operand is an embedded broadcast (`vfmadd231ps (%rsi){1to16}`): 7 instructions
 // where the AVX2 tile issues 20 for the same 192 flops. The packing is the AVX2 kernels' (same MR,
@@ -10,15 +12,17 @@
 // bit-identical to `gradflow_sgemm_6x16_avx2`. Measured on Zen 4 (C microbenchmark, 11×8 tiles of
 // depth 200, alternating runs): 99–104 GFLOP/s against 87–103 for the AVX2 tile.
 
-/// The tile for B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel).
+/// The tile for B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel), of which the first
+/// `rows` rows and `cols` columns are combined with C (masked loads and stores: an edge tile needs no
+/// scratch tile and no second pass; a full tile's all-ones mask costs nothing).
 __attribute__((target("avx512f"), always_inline))
 static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
-                                        int loadC, const float *bias) {
+                                        int loadC, const float *bias, int64_t rows, int64_t cols) {
     __m512 r[GRADFLOW_SGEMM_MR];
     for (int i = 0; i < GRADFLOW_SGEMM_MR; ++i) {
         r[i] = _mm512_setzero_ps();
         // Pull the C tile's lines towards L1 while the k loop runs (they are needed only after it).
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+        if (i < rows) _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
     }
     // Six independent accumulators cover the FMA latency (4 cycles at one zmm FMA per cycle).
 #pragma clang loop unroll_count(4)
@@ -28,26 +32,34 @@ static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, const float 
         a += GRADFLOW_SGEMM_MR;
         b += ldb;
     }
-    const __m512 biasRow = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+    const __mmask16 lanes = gf_lanes16(cols);
+    const __m512 biasRow = bias ? _mm512_maskz_loadu_ps(lanes, bias) : _mm512_setzero_ps();
     for (int i = 0; i < GRADFLOW_SGEMM_MR; ++i) {
+        if (i >= rows) break;
         float *ci = c + i * ldc;
         __m512 v = r[i];
         if (bias) v = _mm512_add_ps(v, biasRow);
-        if (loadC) v = _mm512_add_ps(v, _mm512_loadu_ps(ci));
-        _mm512_storeu_ps(ci, v);
+        if (loadC) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, ci));
+        _mm512_mask_storeu_ps(ci, lanes, v);
     }
 }
 
 __attribute__((target("avx512f")))
 void gradflow_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                                 int loadC, const float *bias) {
-    gf_sgemm_6x16_avx512(kc, a, b, GRADFLOW_SGEMM_NR, c, ldc, loadC, bias);
+    gf_sgemm_6x16_avx512(kc, a, b, GRADFLOW_SGEMM_NR, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
 }
 
 __attribute__((target("avx512f")))
 void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
                                           int64_t ldc, int loadC, const float *bias) {
-    gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias);
+    gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
+}
+
+__attribute__((target("avx512f")))
+void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                     int loadC, const float *bias, int64_t rows, int64_t cols) {
+    gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, rows, cols);
 }
 
 #else
@@ -62,6 +74,18 @@ void gradflow_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, floa
 void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
                                           int64_t ldc, int loadC, const float *bias) {
     gradflow_sgemm_6x16_avx2_strided_b(kc, a, b, ldb, c, ldc, loadC, bias);
+}
+
+void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                     int loadC, const float *bias, int64_t rows, int64_t cols) {
+    // Never chosen off x86-64; the plain sum keeps it correct (no FMA contract needed for that).
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) {
+            float sum = 0.0f;
+            for (int64_t p = 0; p < kc; p++) sum += a[p * GRADFLOW_SGEMM_MR + i] * b[p * ldb + j];
+            float *out = c + i * ldc + j;
+            *out = sum + (bias ? bias[j] : 0.0f) + (loadC ? *out : 0.0f);
+        }
 }
 
 #endif

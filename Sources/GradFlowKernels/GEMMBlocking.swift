@@ -107,9 +107,18 @@ struct GEMMRoutines {
         UnsafePointer<Float>?
     ) -> Void
 
+    /// `(kc, packedA, b, ldb, c, ldc, loadC, bias, rows, cols)`: see `gradflow_sgemm_6x16_avx512_edge`.
+    typealias EdgeKernel = @convention(c) (
+        Int64, UnsafePointer<Float>?, UnsafePointer<Float>?, Int64, UnsafeMutablePointer<Float>?, Int64, Int32,
+        UnsafePointer<Float>?, Int64, Int64
+    ) -> Void
+
     let kernel: Kernel
     /// The micro-kernel reading B in place (nil: B is always packed).
     let stridedKernel: StridedKernel?
+    /// The micro-kernel for a partial tile, writing only its valid part (nil: the tile is computed in
+    /// `GEMMWorkspace.edgeTile` and its valid part combined with C in Swift).
+    var edgeKernel: EdgeKernel? = nil
     let packA: Pack
     let packB: Pack
     let smallRows: SmallRows
@@ -118,12 +127,11 @@ struct GEMMRoutines {
         kernel: gradflow_sgemm_6x16_avx2, stridedKernel: gradflow_sgemm_6x16_avx2_strided_b, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
         smallRows: gradflow_sgemm_small_m_avx2)
     /// The 6×16 tile in zmm registers (bit-identical to `avx2FMA`, 99–104 against 87–103 GFLOP/s on
-    /// Zen 4) and the AVX-512F few-rows kernel (measured faster for a prediction's single row of 128
+    /// Zen 4; edge tiles stored with masks), and the AVX-512F few-rows kernel (measured faster for a prediction's single row of 128
     /// outputs), with the AVX2 packing (the same panels).
     static let avx512 = GEMMRoutines(
-        kernel: gradflow_sgemm_6x16_avx512, stridedKernel: gradflow_sgemm_6x16_avx512_strided_b, packA: gradflow_sgemm_pack_a_avx2,
-        packB: gradflow_sgemm_pack_b_avx2,
-        smallRows: gradflow_sgemm_small_m_avx512)
+        kernel: gradflow_sgemm_6x16_avx512, stridedKernel: gradflow_sgemm_6x16_avx512_strided_b, edgeKernel: gradflow_sgemm_6x16_avx512_edge,
+        packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2, smallRows: gradflow_sgemm_small_m_avx512)
     static let portable = GEMMRoutines(
         kernel: gradflow_sgemm_6x16_portable, stridedKernel: nil, packA: gradflow_sgemm_pack_a_portable,
         packB: gradflow_sgemm_pack_b_portable, smallRows: gradflow_sgemm_small_m_portable)

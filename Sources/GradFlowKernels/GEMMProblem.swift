@@ -82,7 +82,7 @@ struct GEMMProblem {
                     let aBlock = transposeA ? a + pc * lda + ic : a + ic * lda + pc
                     GEMMPacking.packA(aBlock, lda: lda, transposed: transposeA, rows: mc, depth: kc,
                                       into: workspace.packedA, with: routines)
-                    macroKernel(routines.kernel, strided: routines.stridedKernel, workspace: workspace, rows: mc, cols: nc,
+                    macroKernel(routines.kernel, strided: routines.stridedKernel, edge: routines.edgeKernel, workspace: workspace, rows: mc, cols: nc,
                                 depth: kc, c: c + ic * ldc + jc, tile: tile)
                 }
             }
@@ -105,8 +105,9 @@ struct GEMMProblem {
 
     /// Sweeps the packed `rows×depth` A block against the packed `depth×cols` B block, one MR×NR
     /// tile at a time; B micro-panel outer so that it stays in L1 across the A panels.
-    private func macroKernel(_ kernel: GEMMRoutines.Kernel, strided: GEMMRoutines.StridedKernel?, workspace: GEMMWorkspace,
-                             rows: Int, cols: Int, depth: Int, c: UnsafeMutablePointer<Float>, tile: TileStore) {
+    private func macroKernel(_ kernel: GEMMRoutines.Kernel, strided: GEMMRoutines.StridedKernel?, edge edgeKernel: GEMMRoutines.EdgeKernel?,
+                             workspace: GEMMWorkspace, rows: Int, cols: Int, depth: Int, c: UnsafeMutablePointer<Float>,
+                             tile: TileStore) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
         let loadC: Int32 = tile.loadC ? 1 : 0
         for jr in stride(from: 0, to: cols, by: nr) {
@@ -124,6 +125,9 @@ struct GEMMProblem {
                     } else {
                         kernel(Int64(depth), aPanel, bPanel, cTile, Int64(ldc), loadC, tileBias)
                     }
+                } else if let edgeKernel {
+                    edgeKernel(Int64(depth), aPanel, bPanel, Int64(inPlace == nil ? nr : tile.ldb), cTile, Int64(ldc), loadC,
+                               tileBias, Int64(height), Int64(width))
                 } else {
                     // Edge tile: compute the full padded tile aside, then combine its valid part.
                     let edge = workspace.edgeTile

@@ -68,6 +68,12 @@ void gradflow_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, floa
 void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
                                           int64_t ldc, int loadC, const float *bias);
 
+/// `gradflow_sgemm_6x16_avx512_strided_b` for an edge tile: only the first `rows` (≤ 6) rows and `cols`
+/// (≤ 16) columns of C (and of `bias`) are read and written, with masked loads and stores; `b` is a
+/// packed panel when `ldb` is 16. Bit-identical to the full tile's values there. Requires AVX-512F.
+void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                     int loadC, const float *bias, int64_t rows, int64_t cols);
+
 /// The same contract as `gradflow_sgemm_6x16_avx2`, in plain C that runs on any CPU (the compiler may
 /// vectorise it for the baseline instruction set; it never needs FMA).
 void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
