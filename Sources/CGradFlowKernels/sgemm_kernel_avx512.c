@@ -13,11 +13,12 @@
 // depth 200, alternating runs): 99–104 GFLOP/s against 87–103 for the AVX2 tile.
 
 /// The tile for B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel), of which the first
-/// `rows` rows and `cols` columns are combined with C (masked loads and stores: an edge tile needs no
+/// `rows` rows (a constant at each call, so that the loops unroll) and `cols` columns are computed and
+/// combined with C (masked loads and stores: an edge tile needs no
 /// scratch tile and no second pass; a full tile's all-ones mask costs nothing).
 __attribute__((target("avx512f"), always_inline))
 static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
-                                        int loadC, const float *bias, int64_t rows, int64_t cols) {
+                                        int loadC, const float *bias, const int rows, int64_t cols) {
     __m512 r[GRADFLOW_SGEMM_MR];
     for (int i = 0; i < GRADFLOW_SGEMM_MR; ++i) {
         r[i] = _mm512_setzero_ps();
@@ -28,14 +29,13 @@ static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, const float 
 #pragma clang loop unroll_count(4)
     for (int64_t p = 0; p < kc; ++p) {
         const __m512 bp = _mm512_loadu_ps(b);
-        for (int i = 0; i < GRADFLOW_SGEMM_MR; ++i) r[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bp, r[i]);
+        for (int i = 0; i < rows; ++i) r[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bp, r[i]);
         a += GRADFLOW_SGEMM_MR;
         b += ldb;
     }
     const __mmask16 lanes = gf_lanes16(cols);
     const __m512 biasRow = bias ? _mm512_maskz_loadu_ps(lanes, bias) : _mm512_setzero_ps();
-    for (int i = 0; i < GRADFLOW_SGEMM_MR; ++i) {
-        if (i >= rows) break;
+    for (int i = 0; i < rows; ++i) {
         float *ci = c + i * ldc;
         __m512 v = r[i];
         if (bias) v = _mm512_add_ps(v, biasRow);
@@ -59,7 +59,16 @@ void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const floa
 __attribute__((target("avx512f")))
 void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                      int loadC, const float *bias, int64_t rows, int64_t cols) {
-    gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, rows, cols);
+    // A constant row count per case: the k loop of a 4-row edge (a batch of 64 = 10·6 + 4) issues
+    // 4 FMAs per step, not 6 on the panel's zero padding.
+    switch (rows) {
+    case 1: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 1, cols); break;
+    case 2: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 2, cols); break;
+    case 3: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 3, cols); break;
+    case 4: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 4, cols); break;
+    case 5: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 5, cols); break;
+    default: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, cols); break;
+    }
 }
 
 #else
