@@ -36,6 +36,7 @@ extension Elementwise {
                                              into out: UnsafeMutableBufferPointer<Float>) {
         precondition(out.count >= cols && matrix.count >= rows * cols, "accumulateColumnSums: buffers too small")
         guard let base = matrix.baseAddress, let sums = out.baseAddress else { return }
+        if GEMMKernel.isAVX512Supported { return gradflow_accumulate_column_sums_avx512(base, Int64(rows), Int64(cols), sums) }
         for r in 0..<rows {
             SIMDAccess.map(cols, sums, base + r * cols, sums) { $0 + $1 }
         }

@@ -121,7 +121,7 @@ final class ElementwiseTests: XCTestCase {
     }
 
     func testRowKernels_biasColumnSumsSoftmax() {
-        for (rows, cols) in [(1, 1), (3, 7), (5, 9), (2, 33), (4, 10), (0, 5), (3, 16), (2, 17), (6, 48)] {
+        for (rows, cols) in [(1, 1), (3, 7), (5, 9), (2, 33), (4, 10), (0, 5), (3, 16), (2, 17), (6, 48), (3, 64), (2, 65), (5, 128), (3, 130)] {
             var random = TestRandom(seed: UInt64(rows * 100 + cols))
             let m = random.array(rows * cols, in: -20...20), row = random.array(cols), out0 = random.array(cols)
             var biased = m

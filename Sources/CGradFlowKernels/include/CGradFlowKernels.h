@@ -239,6 +239,10 @@ void gradflow_relu_backward(const float *y, const float *dy, float *dx, int64_t 
 /// multiply then add, never fused; AVX-512, AVX2 or plain C, chosen by CPUID on each call.
 void gradflow_sgd_step(float *t, const float *g, int64_t n, float eta, float decay);
 
+/// `sums[c] += Σ_r m[r·cols + c]` for the `rows × cols` row-major `m`, each column summed row by row
+/// (the same bits as the plain loop). AVX-512F only (callers check `gradflow_cpu_has_avx512f()`).
+void gradflow_accumulate_column_sums_avx512(const float *m, int64_t rows, int64_t cols, float *sums);
+
 /// Row-wise softmax of the `rows × cols` row-major `x` into `y` (which may alias `x`):
 /// `y[r, c] = e^(x[r, c] − max_r) / Σ_c' e^(x[r, c'] − max_r)`, with `VectorMath.exp`'s exponential.
 /// AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
