@@ -12,13 +12,15 @@
 // bit-identical to `gradflow_sgemm_6x16_avx2`. Measured on Zen 4 (C microbenchmark, 11×8 tiles of
 // depth 200, alternating runs): 99–104 GFLOP/s against 87–103 for the AVX2 tile.
 
-/// The tile for B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel), of which the first
-/// `rows` rows (a constant at each call, so that the loops unroll) and `cols` columns are computed and
-/// combined with C (masked loads and stores: an edge tile needs no
-/// scratch tile and no second pass; a full tile's all-ones mask costs nothing).
+/// The tile for A element (i, p) at `a[i·aRow + p·aStep]` (a packed panel: `aRow` 1, `aStep` 6; A read
+/// in place: `lda`, 1) and B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel), of which
+/// the first `rows` rows (a constant at each call, so that the loops unroll) and `cols` columns are
+/// computed and combined with C (masked loads and stores: an edge tile needs no scratch tile and no
+/// second pass; a full tile's all-ones mask costs nothing).
 __attribute__((target("avx512f"), always_inline))
-static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
-                                        int loadC, const float *bias, const int rows, int64_t cols) {
+static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, int64_t aRow, int64_t aStep, const float *b,
+                                        int64_t ldb, float *c, int64_t ldc, int loadC, const float *bias, const int rows,
+                                        int64_t cols) {
     __m512 r[GRADFLOW_SGEMM_MR];
     for (int i = 0; i < GRADFLOW_SGEMM_MR; ++i) {
         r[i] = _mm512_setzero_ps();
@@ -29,8 +31,8 @@ static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, const float 
 #pragma clang loop unroll_count(4)
     for (int64_t p = 0; p < kc; ++p) {
         const __m512 bp = _mm512_loadu_ps(b);
-        for (int i = 0; i < rows; ++i) r[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i]), bp, r[i]);
-        a += GRADFLOW_SGEMM_MR;
+        for (int i = 0; i < rows; ++i) r[i] = _mm512_fmadd_ps(_mm512_set1_ps(a[i * aRow]), bp, r[i]);
+        a += aStep;
         b += ldb;
     }
     const __mmask16 lanes = gf_lanes16(cols);
@@ -44,31 +46,46 @@ static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, const float 
     }
 }
 
+/// `gf_sgemm_6x16_avx512` with a constant row count per case: the k loop of a 4-row edge (a batch of
+/// 64 = 10·6 + 4) issues 4 FMAs per step, not 6 on the panel's zero padding.
+#define GF_BY_ROWS(rows, call)                                                                    \
+    switch (rows) {                                                                               \
+    case 1: call(1); break;                                                                       \
+    case 2: call(2); break;                                                                       \
+    case 3: call(3); break;                                                                       \
+    case 4: call(4); break;                                                                       \
+    case 5: call(5); break;                                                                       \
+    default: call(GRADFLOW_SGEMM_MR); break;                                                      \
+    }
+
 __attribute__((target("avx512f")))
 void gradflow_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                                 int loadC, const float *bias) {
-    gf_sgemm_6x16_avx512(kc, a, b, GRADFLOW_SGEMM_NR, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
+    gf_sgemm_6x16_avx512(kc, a, 1, GRADFLOW_SGEMM_MR, b, GRADFLOW_SGEMM_NR, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR,
+                         GRADFLOW_SGEMM_NR);
 }
 
 __attribute__((target("avx512f")))
 void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
                                           int64_t ldc, int loadC, const float *bias) {
-    gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
+    gf_sgemm_6x16_avx512(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
 }
 
 __attribute__((target("avx512f")))
 void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                      int loadC, const float *bias, int64_t rows, int64_t cols) {
-    // A constant row count per case: the k loop of a 4-row edge (a batch of 64 = 10·6 + 4) issues
-    // 4 FMAs per step, not 6 on the panel's zero padding.
-    switch (rows) {
-    case 1: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 1, cols); break;
-    case 2: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 2, cols); break;
-    case 3: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 3, cols); break;
-    case 4: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 4, cols); break;
-    case 5: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, 5, cols); break;
-    default: gf_sgemm_6x16_avx512(kc, a, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, cols); break;
-    }
+#define GF_PACKED(n) gf_sgemm_6x16_avx512(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, n, cols)
+    GF_BY_ROWS(rows, GF_PACKED)
+#undef GF_PACKED
+}
+
+__attribute__((target("avx512f")))
+void gradflow_sgemm_6x16_avx512_unpacked_a(int64_t kc, const float *a, int64_t lda, const float *b, int64_t ldb,
+                                           float *c, int64_t ldc, int loadC, const float *bias, int64_t rows,
+                                           int64_t cols) {
+#define GF_UNPACKED(n) gf_sgemm_6x16_avx512(kc, a, lda, 1, b, ldb, c, ldc, loadC, bias, n, cols)
+    GF_BY_ROWS(rows, GF_UNPACKED)
+#undef GF_UNPACKED
 }
 
 #else
@@ -83,6 +100,19 @@ void gradflow_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, floa
 void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c,
                                           int64_t ldc, int loadC, const float *bias) {
     gradflow_sgemm_6x16_avx2_strided_b(kc, a, b, ldb, c, ldc, loadC, bias);
+}
+
+void gradflow_sgemm_6x16_avx512_unpacked_a(int64_t kc, const float *a, int64_t lda, const float *b, int64_t ldb,
+                                           float *c, int64_t ldc, int loadC, const float *bias, int64_t rows,
+                                           int64_t cols) {
+    // Never chosen off x86-64; the plain sum keeps it correct.
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) {
+            float sum = 0.0f;
+            for (int64_t p = 0; p < kc; p++) sum += a[i * lda + p] * b[p * ldb + j];
+            float *out = c + i * ldc + j;
+            *out = sum + (bias ? bias[j] : 0.0f) + (loadC ? *out : 0.0f);
+        }
 }
 
 void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,

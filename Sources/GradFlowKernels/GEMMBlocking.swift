@@ -40,6 +40,15 @@ enum GEMMBlocking {
     static let inPlaceBLimit = 256
     static let inPlaceBRows = 128
 
+    /// A (not transposed) is read in place instead of packed, by the AVX-512 kernels, for products of at
+    /// most `inPlaceARows` rows whose A rows are not a multiple of `inPlaceAAliasing` floats apart (4 KiB:
+    /// six rows in one L1 set). Packing A copies it once per depth block only to make each 6-row panel
+    /// contiguous, and six row streams read from L2 serve the kernel as well. Measured on the MNIST MLP's
+    /// forward (C microbenchmark, 64×784×128 and 512×784×128, the input batch out of L2): 122 µs in
+    /// place against 129–130 µs packed at batch 64, 908–1057 against 981–1046 at batch 512.
+    static let inPlaceARows = 512
+    static let inPlaceAAliasing = 1024
+
     /// Products with at most this many rows of C (and no transposes) skip packing: measured on the
     /// MNIST MLP's layers, the unpacked kernel wins up to 4 rows (at 1 row, 26 µs → a few µs).
     static let smallRowLimit = 4
@@ -107,6 +116,11 @@ struct GEMMRoutines {
         UnsafePointer<Float>?
     ) -> Void
 
+    /// `(kc, a, lda, b, ldb, c, ldc, loadC, bias, rows, cols)`: see `gradflow_sgemm_6x16_avx512_unpacked_a`.
+    typealias UnpackedAKernel = @convention(c) (
+        Int64, UnsafePointer<Float>?, Int64, UnsafePointer<Float>?, Int64, UnsafeMutablePointer<Float>?, Int64, Int32,
+        UnsafePointer<Float>?, Int64, Int64
+    ) -> Void
     /// `(kc, packedA, b, ldb, c, ldc, loadC, bias, rows, cols)`: see `gradflow_sgemm_6x16_avx512_edge`.
     typealias EdgeKernel = @convention(c) (
         Int64, UnsafePointer<Float>?, UnsafePointer<Float>?, Int64, UnsafeMutablePointer<Float>?, Int64, Int32,
@@ -119,6 +133,8 @@ struct GEMMRoutines {
     /// The micro-kernel for a partial tile, writing only its valid part (nil: the tile is computed in
     /// `GEMMWorkspace.edgeTile` and its valid part combined with C in Swift).
     var edgeKernel: EdgeKernel? = nil
+    /// The micro-kernel reading A in place, for every tile (nil: A is always packed).
+    var unpackedAKernel: UnpackedAKernel? = nil
     let packA: Pack
     let packB: Pack
     let smallRows: SmallRows
@@ -131,6 +147,7 @@ struct GEMMRoutines {
     /// outputs), with the AVX2 packing (the same panels).
     static let avx512 = GEMMRoutines(
         kernel: gradflow_sgemm_6x16_avx512, stridedKernel: gradflow_sgemm_6x16_avx512_strided_b, edgeKernel: gradflow_sgemm_6x16_avx512_edge,
+        unpackedAKernel: gradflow_sgemm_6x16_avx512_unpacked_a,
         packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2, smallRows: gradflow_sgemm_small_m_avx512)
     static let portable = GEMMRoutines(
         kernel: gradflow_sgemm_6x16_portable, stridedKernel: nil, packA: gradflow_sgemm_pack_a_portable,

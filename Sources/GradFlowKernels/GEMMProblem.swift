@@ -77,16 +77,24 @@ struct GEMMProblem {
                 let isFirst = pc == 0
                 let tile = TileStore(loadC: !isFirst || accumulate, bias: isFirst ? bias.map { $0 + jc } : nil,
                                      bInPlace: bInPlace ? bBlock : nil, ldb: ldb)
+                let aInPlace = readsAInPlace(routines)
                 for ic in stride(from: 0, to: m, by: GEMMBlocking.mc) {
                     let mc = min(GEMMBlocking.mc, m - ic)
                     let aBlock = transposeA ? a + pc * lda + ic : a + ic * lda + pc
-                    GEMMPacking.packA(aBlock, lda: lda, transposed: transposeA, rows: mc, depth: kc,
-                                      into: workspace.packedA, with: routines)
-                    macroKernel(routines.kernel, strided: routines.stridedKernel, edge: routines.edgeKernel, workspace: workspace, rows: mc, cols: nc,
-                                depth: kc, c: c + ic * ldc + jc, tile: tile)
+                    if !aInPlace {
+                        GEMMPacking.packA(aBlock, lda: lda, transposed: transposeA, rows: mc, depth: kc,
+                                          into: workspace.packedA, with: routines)
+                    }
+                    macroKernel(routines, workspace: workspace, rows: mc, cols: nc, depth: kc, c: c + ic * ldc + jc, tile: tile,
+                                aInPlace: aInPlace ? aBlock : nil)
                 }
             }
         }
+    }
+
+    /// Whether A is read in place (`GEMMBlocking.inPlaceARows`) rather than packed.
+    private func readsAInPlace(_ routines: GEMMRoutines) -> Bool {
+        routines.unpackedAKernel != nil && !transposeA && lda % GEMMBlocking.inPlaceAAliasing != 0 && m <= GEMMBlocking.inPlaceARows
     }
 
     /// Whether B is read in place (`GEMMBlocking.inPlaceBLimit`) rather than packed.
@@ -103,38 +111,43 @@ struct GEMMProblem {
         var ldb: Int
     }
 
-    /// Sweeps the packed `rows×depth` A block against the packed `depth×cols` B block, one MR×NR
-    /// tile at a time; B micro-panel outer so that it stays in L1 across the A panels.
-    private func macroKernel(_ kernel: GEMMRoutines.Kernel, strided: GEMMRoutines.StridedKernel?, edge edgeKernel: GEMMRoutines.EdgeKernel?,
-                             workspace: GEMMWorkspace, rows: Int, cols: Int, depth: Int, c: UnsafeMutablePointer<Float>,
-                             tile: TileStore) {
+    /// Sweeps the `rows×depth` A block (packed in the workspace, or in place at `aInPlace`, rows `lda`
+    /// apart) against the packed `depth×cols` B block, one MR×NR tile at a time; B micro-panel outer so
+    /// that it stays in L1 across the A panels.
+    private func macroKernel(_ routines: GEMMRoutines, workspace: GEMMWorkspace, rows: Int, cols: Int, depth: Int,
+                             c: UnsafeMutablePointer<Float>, tile: TileStore, aInPlace: UnsafePointer<Float>?) {
         let mr = GEMMBlocking.mr, nr = GEMMBlocking.nr
         let loadC: Int32 = tile.loadC ? 1 : 0
+        let inPlace = tile.bInPlace == nil ? nil : routines.stridedKernel
+        let bStride = Int64(inPlace == nil ? nr : tile.ldb)
         for jr in stride(from: 0, to: cols, by: nr) {
             let width = min(nr, cols - jr)
             let bPanel = tile.bInPlace.map { $0 + jr } ?? UnsafePointer(workspace.packedB + jr * depth)
             let tileBias = tile.bias.map { $0 + jr }
             for ir in stride(from: 0, to: rows, by: mr) {
                 let height = min(mr, rows - ir)
-                let aPanel = UnsafePointer(workspace.packedA + ir * depth)
                 let cTile = c + ir * ldc + jr
-                let inPlace = tile.bInPlace == nil ? nil : strided
+                if let aInPlace, let unpacked = routines.unpackedAKernel {
+                    unpacked(Int64(depth), aInPlace + ir * lda, Int64(lda), bPanel, bStride, cTile, Int64(ldc), loadC, tileBias,
+                             Int64(height), Int64(width))
+                    continue
+                }
+                let aPanel = UnsafePointer(workspace.packedA + ir * depth)
                 if height == mr && width == nr {
                     if let inPlace {
                         inPlace(Int64(depth), aPanel, bPanel, Int64(tile.ldb), cTile, Int64(ldc), loadC, tileBias)
                     } else {
-                        kernel(Int64(depth), aPanel, bPanel, cTile, Int64(ldc), loadC, tileBias)
+                        routines.kernel(Int64(depth), aPanel, bPanel, cTile, Int64(ldc), loadC, tileBias)
                     }
-                } else if let edgeKernel {
-                    edgeKernel(Int64(depth), aPanel, bPanel, Int64(inPlace == nil ? nr : tile.ldb), cTile, Int64(ldc), loadC,
-                               tileBias, Int64(height), Int64(width))
+                } else if let edgeKernel = routines.edgeKernel {
+                    edgeKernel(Int64(depth), aPanel, bPanel, bStride, cTile, Int64(ldc), loadC, tileBias, Int64(height), Int64(width))
                 } else {
                     // Edge tile: compute the full padded tile aside, then combine its valid part.
                     let edge = workspace.edgeTile
                     if let inPlace {
                         inPlace(Int64(depth), aPanel, bPanel, Int64(tile.ldb), edge, Int64(nr), 0, nil)
                     } else {
-                        kernel(Int64(depth), aPanel, bPanel, edge, Int64(nr), 0, nil)
+                        routines.kernel(Int64(depth), aPanel, bPanel, edge, Int64(nr), 0, nil)
                     }
                     for i in 0..<height {
                         for j in 0..<width {

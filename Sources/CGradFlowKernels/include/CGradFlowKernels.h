@@ -74,6 +74,13 @@ void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const floa
 void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                      int loadC, const float *bias, int64_t rows, int64_t cols);
 
+/// `gradflow_sgemm_6x16_avx512_edge` reading A in place instead of from a packed panel: row i of the
+/// tile's A is `a + i·lda` (`kc` contiguous floats; only the first `rows` rows are read). Saves packing
+/// an A that is not transposed; the same arithmetic, bit-identical results. Requires AVX-512F.
+void gradflow_sgemm_6x16_avx512_unpacked_a(int64_t kc, const float *a, int64_t lda, const float *b, int64_t ldb,
+                                           float *c, int64_t ldc, int loadC, const float *bias, int64_t rows,
+                                           int64_t cols);
+
 /// The same contract as `gradflow_sgemm_6x16_avx2`, in plain C that runs on any CPU (the compiler may
 /// vectorise it for the baseline instruction set; it never needs FMA).
 void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
