@@ -7,6 +7,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <math.h>
 #include "lane_mask.h"
 
 #pragma clang fp contract(off)
@@ -36,35 +37,75 @@ static inline __m512 gf_exp_avx512(__m512 x) {
     return _mm512_mul_ps(_mm512_mul_ps(p, low), high);
 }
 
+/// Softmax of one row of `cols` floats from `source` into `target`; returns the row's probability at
+/// its maximum (e^0 = 1 times the inverse sum), and its maximum in `maximumOut`.
+__attribute__((target("avx512f"), always_inline))
+static inline float gf_softmax_row_avx512(const float *source, int64_t cols, float *target, float *maximumOut) {
+    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
+    __m512 best = minusInfinity;
+    for (int64_t c = 0; c < cols; c += 16) {
+        best = _mm512_max_ps(best, _mm512_mask_loadu_ps(minusInfinity, gf_lanes16(cols - c), source + c));
+    }
+    const float maximumValue = _mm512_reduce_max_ps(best);
+    const __m512 maximum = _mm512_set1_ps(maximumValue);
+    __m512 total = _mm512_setzero_ps();
+    for (int64_t c = 0; c < cols; c += 16) {
+        const __mmask16 m = gf_lanes16(cols - c);
+        const __m512 e = gf_exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, source + c), maximum));
+        _mm512_mask_storeu_ps(target + c, m, e);
+        total = _mm512_mask_add_ps(total, m, total, e);
+    }
+    const float inverseValue = 1.0f / _mm512_reduce_add_ps(total);
+    const __m512 inverse = _mm512_set1_ps(inverseValue);
+    for (int64_t c = 0; c < cols; c += 16) {
+        const __mmask16 m = gf_lanes16(cols - c);
+        _mm512_mask_storeu_ps(target + c, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, target + c), inverse));
+    }
+    *maximumOut = maximumValue;
+    return inverseValue;
+}
+
 __attribute__((target("avx512f")))
 void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y) {
-    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
+    float maximum;
+    for (int64_t r = 0; r < rows; r++) (void)gf_softmax_row_avx512(x + r * cols, cols, y + r * cols, &maximum);
+}
+
+__attribute__((target("avx512f")))
+int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
+                                        double *total) {
+    double sum = 0.0;
     for (int64_t r = 0; r < rows; r++) {
-        const float *source = x + r * cols;
-        float *target = y + r * cols;
-        __m512 best = minusInfinity;
-        for (int64_t c = 0; c < cols; c += 16) {
-            best = _mm512_max_ps(best, _mm512_mask_loadu_ps(minusInfinity, gf_lanes16(cols - c), source + c));
-        }
-        const __m512 maximum = _mm512_set1_ps(_mm512_reduce_max_ps(best));
-        __m512 total = _mm512_setzero_ps();
-        for (int64_t c = 0; c < cols; c += 16) {
-            const __mmask16 m = gf_lanes16(cols - c);
-            const __m512 e = gf_exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, source + c), maximum));
-            _mm512_mask_storeu_ps(target + c, m, e);
-            total = _mm512_mask_add_ps(total, m, total, e);
-        }
-        const __m512 inverse = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(total));
-        for (int64_t c = 0; c < cols; c += 16) {
-            const __mmask16 m = gf_lanes16(cols - c);
-            _mm512_mask_storeu_ps(target + c, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, target + c), inverse));
-        }
+        const float label = labels[r];
+        if (!(label >= 0.0f && label < (float)cols && label == truncf(label))) return r;
+        float maximum;
+        const float atMaximum = gf_softmax_row_avx512(z + r * cols, cols, p + r * cols, &maximum);
+        // SoftmaxCE's row loss, −log p[argmax] − (z[label] − z[argmax]), in the same float steps.
+        sum += (double)(-logf(atMaximum) - (z[r * cols + (int64_t)label] - maximum));
     }
+    *total = sum;
+    return -1;
 }
 
 #else
 
-// Not x86-64: never called (`gradflow_cpu_has_avx512f()` returns 0); a plain loop keeps it correct.
+// Not x86-64: never called (`gradflow_cpu_has_avx512f()` returns 0); plain loops keep them correct.
+int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
+                                        double *total) {
+    gradflow_softmax_rows_avx512(z, rows, cols, p);
+    double sum = 0.0;
+    for (int64_t r = 0; r < rows; r++) {
+        const float label = labels[r];
+        if (!(label >= 0.0f && label < (float)cols && label == __builtin_truncf(label))) return r;
+        const float *row = z + r * cols;
+        int64_t top = 0;
+        for (int64_t c = 1; c < cols; c++) top = row[c] > row[top] ? c : top;
+        sum += (double)(-__builtin_logf(p[r * cols + top]) - (row[(int64_t)label] - row[top]));
+    }
+    *total = sum;
+    return -1;
+}
+
 void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y) {
     for (int64_t r = 0; r < rows; r++) {
         const float *source = x + r * cols;

@@ -42,6 +42,24 @@ extension Elementwise {
         }
     }
 
+    /// The outcome of `softmaxCrossEntropyRows`: the loss summed over the rows, or the first row
+    /// whose label is not a class index.
+    package enum CrossEntropyRows {
+        case sum(Double)
+        case invalidLabel(row: Int)
+    }
+
+    /// Softmax of the `rows×cols` logits `z` into `p` and the cross-entropy against `labels` (class
+    /// indices) summed over the rows, in one C pass (`gradflow_softmax_ce_rows_avx512`) on AVX-512
+    /// CPUs; nil elsewhere (the caller runs `softmaxRows` and its own loop, with the same bits).
+    package static func softmaxCrossEntropyRows(_ z: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, cols: Int,
+                                                into p: UnsafeMutablePointer<Float>) -> CrossEntropyRows? {
+        guard GEMMKernel.isAVX512Supported, cols > 0 else { return nil }
+        var total: Double = 0
+        let bad = gradflow_softmax_ce_rows_avx512(z, labels, Int64(rows), Int64(cols), p, &total)
+        return bad < 0 ? .sum(total) : .invalidLabel(row: Int(bad))
+    }
+
     /// Row-wise softmax of a `rows×cols` matrix: `y[r, c] = e^(x[r, c] − m_r) / Σ_c' e^(x[r, c'] − m_r)`
     /// with `m_r` the row's maximum (so no overflow). `y` may alias `x`. O(rows·cols). AVX-512 CPUs run the C
     /// loop of `softmax_rows.c` (one masked vector per row of up to 16 classes), others this one.

@@ -120,6 +120,40 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(many.withUnsafeBufferPointer { Elementwise.sum($0) }, Float(1e6 + 1_000_000 * Double(Float(0.1))), accuracy: 0.01)
     }
 
+    /// The fused C softmax cross-entropy gives the probabilities of `softmaxRows` and the loss of
+    /// SoftmaxCE's row loop (−log p[argmax] − (z[label] − z[argmax]), added in double) to the bit, and
+    /// names the first row whose label is not a class index.
+    func testSoftmaxCrossEntropyRows_matchesTheTwoPassLoopBitForBit() throws {
+        try XCTSkipUnless(GEMMKernel.isAVX512Supported, "the fused loop runs on AVX-512 CPUs only")
+        for (rows, cols) in [(1, 1), (7, 10), (64, 10), (5, 16), (3, 17), (9, 40)] {
+            var random = TestRandom(seed: UInt64(rows * 31 + cols))
+            let z = random.array(rows * cols, in: -30...30)
+            let labels = (0..<rows).map { Float(($0 * 7 + 3) % cols) }
+            var p = [Float](repeating: 0, count: rows * cols)
+            let fused = z.withUnsafeBufferPointer { zp in labels.withUnsafeBufferPointer { lp in p.withUnsafeMutableBufferPointer {
+                Elementwise.softmaxCrossEntropyRows(zp.baseAddress!, labels: lp.baseAddress!, rows: rows, cols: cols, into: $0.baseAddress!)
+            } } }
+            let softmax = unary(z) { Elementwise.softmaxRows($0, rows: rows, cols: cols, into: $1) }
+            XCTAssertEqual(p, softmax, "probabilities \(rows)x\(cols)")
+            var total: Double = 0
+            for r in 0..<rows {
+                let row = Array(z[r * cols..<(r + 1) * cols])
+                var top = 0
+                for c in 1..<cols where row[c] > row[top] { top = c }
+                total += Double(-logf(softmax[r * cols + top]) - (row[Int(labels[r])] - row[top]))
+            }
+            guard case .sum(let sum)? = fused else { return XCTFail("\(rows)x\(cols): \(String(describing: fused))") }
+            XCTAssertEqual(sum, total, "loss \(rows)x\(cols)")
+        }
+        for bad: Float in [-1, 10, 2.5, .nan] {
+            let z = [Float](repeating: 0, count: 30), labels: [Float] = [1, 2, bad]
+            var p = [Float](repeating: 0, count: 30)
+            let fused = p.withUnsafeMutableBufferPointer { Elementwise.softmaxCrossEntropyRows(z, labels: labels, rows: 3, cols: 10, into: $0.baseAddress!) }
+            guard case .invalidLabel(let row)? = fused else { return XCTFail("label \(bad) accepted") }
+            XCTAssertEqual(row, 2, "label \(bad)")
+        }
+    }
+
     func testRowKernels_biasColumnSumsSoftmax() {
         for (rows, cols) in [(1, 1), (3, 7), (5, 9), (2, 33), (4, 10), (0, 5), (3, 16), (2, 17), (6, 48), (3, 64), (2, 65), (5, 128), (3, 130)] {
             var random = TestRandom(seed: UInt64(rows * 100 + cols))

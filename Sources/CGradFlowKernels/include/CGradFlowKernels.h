@@ -255,6 +255,13 @@ void gradflow_accumulate_column_sums_avx512(const float *m, int64_t rows, int64_
 /// AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
 void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y);
 
+/// `gradflow_softmax_rows_avx512` of the logits `z` into `p`, and the softmax cross-entropy summed over
+/// the rows into `total` (row r: `−log p[r, argmax] − (z[r, labels[r]] − max_r)`, in float, added in
+/// double in row order: the same bits as `SoftmaxCE`'s Swift loop). Returns −1, or the first row whose
+/// label is not a class index in `0..<cols` (then `total` is not written). AVX-512F only; `cols ≥ 1`.
+int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
+                                        double *total);
+
 /// 2×2 max pooling, stride 2, no padding, of `planes` planes of `height × width` into `oh × ow`
 /// (`oh ≤ height / 2`, `ow ≤ width / 2`): `y` the maxima, `won` each one's offset within its input plane;
 /// ties to the first of row 0 left, row 0 right, row 1 left, row 1 right (`>` comparisons, so a NaN wins

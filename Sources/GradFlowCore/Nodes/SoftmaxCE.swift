@@ -49,14 +49,18 @@ public final class SoftmaxCE: Node, GraphOperation, LabelledLoss, GradientAssign
         let total: Double = try z.withReadPointer { zp in
             try inboundNodes[1].value.withReadPointer { labels in
                 try probabilities.withWritePointer { p in
+                    switch Elementwise.softmaxCrossEntropyRows(zp, labels: labels, rows: rows, cols: classes, into: p) {
+                    case .sum(let total)?: return total
+                    case .invalidLabel(let row)?: throw invalidLabel(labels, row: row, classes: classes)
+                    case nil: break   // no AVX-512: the Swift loop below
+                    }
                     Elementwise.softmaxRows(UnsafeBufferPointer(start: zp, count: rows * classes), rows: rows, cols: classes,
                                             into: UnsafeMutableBufferPointer(start: p, count: rows * classes))
                     var total: Double = 0
                     for row in 0..<rows {
                         let label = labels[row]
                         guard label >= 0, label < Float(classes), label == label.rounded(.towardZero) else {
-                            throw GraphError.invalidValue(node: name, detail:
-                                "label \(label) in row \(row) is not a class index in 0..<\(classes)")
+                            throw invalidLabel(labels, row: row, classes: classes)
                         }
                         total += Double(Self.rowLoss(logits: zp + row * classes, probabilities: p + row * classes,
                                                      classes: classes, label: Int(label)))
@@ -70,6 +74,10 @@ public final class SoftmaxCE: Node, GraphOperation, LabelledLoss, GradientAssign
 
     /// One row's `log Σ_j e^(z_j − max z) − (z_label − max z)`, using `log Σ e^(z − max) = −log p[argmax]`
     /// (since `p[argmax] = 1 / Σ e^(z − max)` ≥ 1/classes, the logarithm is well conditioned). O(classes).
+    private func invalidLabel(_ labels: UnsafePointer<Float>, row: Int, classes: Int) -> GraphError {
+        .invalidValue(node: name, detail: "label \(labels[row]) in row \(row) is not a class index in 0..<\(classes)")
+    }
+
     @inline(__always)
     private static func rowLoss(logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>,
                                 classes: Int, label: Int) -> Float {
