@@ -3,15 +3,23 @@ import CGradFlowKernels
 /// Parameter updates of stochastic gradient descent, one vector pass over θ (plain SGD in C, `sgd.c`;
 /// with momentum eight lanes at a time in Swift). Multiply, then add (never fused), as the scalar
 /// formulas read, so every platform rounds alike.
-/// Large parameters are updated in one contiguous range per thread (`parallelRanges`): the same
-/// arithmetic per element, so the result does not depend on the thread count.
+/// Parameters of at least 2 × `updatePartMinimum` floats are updated in one contiguous range per
+/// thread (`parallelRanges`): the same arithmetic per element, so the result does not depend on the
+/// thread count.
 extension Elementwise {
+    /// The least floats per thread in an update: lower than other elementwise work's, because a weight's
+    /// halves stay in the cache of the core that used them (the GEMMs of its layer split the same rows
+    /// the same way, part 0 on the worker): W₂ of the MNIST MLP (8,192 floats, rows 0–63 read by the
+    /// worker's depth half and written by its half of ∂W₂) is then updated where it lives. Measured at
+    /// batch 64 on two threads (timers around the bench's update): 12.7 → 9.8 µs per step.
+    static let updatePartMinimum = 4_096
+
     /// SGD without momentum: `θ[i] ← θ[i] − η·(g[i] + λ·θ[i])` for `i < θ.count`. O(n).
     package static func sgdStep(_ theta: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
                                 learningRate eta: Float, weightDecay decay: Float) {
         precondition(gradient.count >= theta.count, "sgdStep: gradient shorter than the parameter")
         guard let t = theta.baseAddress, let g = gradient.baseAddress else { return }
-        parallelRanges(theta.count, parts: elementwiseParts(theta.count), SGDRange(t: t, g: g, b: nil, eta: eta, mu: 0, decay: decay, nesterov: false))
+        parallelRanges(theta.count, parts: elementwiseParts(theta.count, minimumPerPart: updatePartMinimum), SGDRange(t: t, g: g, b: nil, eta: eta, mu: 0, decay: decay, nesterov: false))
     }
 
     /// SGD with momentum μ > 0 (PyTorch's form, dampening 0), for `i < θ.count`:
@@ -21,7 +29,7 @@ extension Elementwise {
                                         momentum mu: Float, weightDecay decay: Float, nesterov: Bool) {
         precondition(gradient.count >= theta.count && buffer.count >= theta.count, "sgdMomentumStep: buffers too short")
         guard let t = theta.baseAddress, let g = gradient.baseAddress, let b = buffer.baseAddress else { return }
-        parallelRanges(theta.count, parts: elementwiseParts(theta.count),
+        parallelRanges(theta.count, parts: elementwiseParts(theta.count, minimumPerPart: updatePartMinimum),
                        SGDRange(t: t, g: g, b: b, eta: eta, mu: mu, decay: decay, nesterov: nesterov))
     }
 }
