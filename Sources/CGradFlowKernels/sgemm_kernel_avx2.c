@@ -88,13 +88,7 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
 void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                         int loadC, const float *bias) {
     // Never chosen off x86-64 (`GEMMRoutines.portable` packs B); a plain loop keeps it correct.
-    for (int i = 0; i < GRADFLOW_SGEMM_MR; i++)
-        for (int j = 0; j < GRADFLOW_SGEMM_NR; j++) {
-            float sum = 0.0f;
-            for (int64_t p = 0; p < kc; p++) sum += a[p * GRADFLOW_SGEMM_MR + i] * b[p * ldb + j];
-            float *out = c + i * ldc + j;
-            *out = sum + (bias ? bias[j] : 0.0f) + (loadC ? *out : 0.0f);
-        }
+    gradflow_sgemm_tile_plain(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
 }
 
 #endif

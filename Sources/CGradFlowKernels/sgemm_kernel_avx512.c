@@ -105,26 +105,12 @@ void gradflow_sgemm_6x16_avx512_strided_b(int64_t kc, const float *a, const floa
 void gradflow_sgemm_6x16_avx512_unpacked_a(int64_t kc, const float *a, int64_t lda, const float *b, int64_t ldb,
                                            float *c, int64_t ldc, int loadC, const float *bias, int64_t rows,
                                            int64_t cols) {
-    // Never chosen off x86-64; the plain sum keeps it correct.
-    for (int64_t i = 0; i < rows; i++)
-        for (int64_t j = 0; j < cols; j++) {
-            float sum = 0.0f;
-            for (int64_t p = 0; p < kc; p++) sum += a[i * lda + p] * b[p * ldb + j];
-            float *out = c + i * ldc + j;
-            *out = sum + (bias ? bias[j] : 0.0f) + (loadC ? *out : 0.0f);
-        }
+    gradflow_sgemm_tile_plain(kc, a, lda, 1, b, ldb, c, ldc, loadC, bias, rows, cols);
 }
 
 void gradflow_sgemm_6x16_avx512_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                      int loadC, const float *bias, int64_t rows, int64_t cols) {
-    // Never chosen off x86-64; the plain sum keeps it correct (no FMA contract needed for that).
-    for (int64_t i = 0; i < rows; i++)
-        for (int64_t j = 0; j < cols; j++) {
-            float sum = 0.0f;
-            for (int64_t p = 0; p < kc; p++) sum += a[p * GRADFLOW_SGEMM_MR + i] * b[p * ldb + j];
-            float *out = c + i * ldc + j;
-            *out = sum + (bias ? bias[j] : 0.0f) + (loadC ? *out : 0.0f);
-        }
+    gradflow_sgemm_tile_plain(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, rows, cols);
 }
 
 #endif

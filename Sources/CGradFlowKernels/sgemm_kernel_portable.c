@@ -24,3 +24,14 @@ void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, fl
         }
     }
 }
+
+void gradflow_sgemm_tile_plain(int64_t kc, const float *a, int64_t aRow, int64_t aStep, const float *b, int64_t ldb,
+                               float *c, int64_t ldc, int loadC, const float *bias, int64_t rows, int64_t cols) {
+    for (int64_t i = 0; i < rows; i++)
+        for (int64_t j = 0; j < cols; j++) {
+            float sum = 0.0f;
+            for (int64_t p = 0; p < kc; p++) sum += a[i * aRow + p * aStep] * b[p * ldb + j];
+            float *out = c + i * ldc + j;
+            *out = sum + (bias ? bias[j] : 0.0f) + (loadC ? *out : 0.0f);
+        }
+}

@@ -86,6 +86,12 @@ void gradflow_sgemm_6x16_avx512_unpacked_a(int64_t kc, const float *a, int64_t l
 void gradflow_sgemm_6x16_portable(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                                   int loadC, const float *bias);
 
+/// The first `rows × cols` elements of a tile as plain loops, A element (i, p) at `a[i·aRow + p·aStep]`
+/// and B rows `ldb` floats apart: what the x86-only strided, edge and unpacked-A entry points run
+/// off x86-64, where they are never chosen but must link and stay correct.
+void gradflow_sgemm_tile_plain(int64_t kc, const float *a, int64_t aRow, int64_t aStep, const float *b, int64_t ldb,
+                               float *c, int64_t ldc, int loadC, const float *bias, int64_t rows, int64_t cols);
+
 /// Packs the `rows×depth` block of op(A) at `a` into MR-row micro-panels for the micro-kernels:
 /// panel `r` holds `op(A)[r·MR + i, p]` at `dst[r·MR·depth + p·MR + i]`, rows past `rows` zero.
 /// `transposed`: A is stored `k×m` (`op(A)[i, p] = a[p·lda + i]`), else `m×k` (`a[i·lda + p]`).
