@@ -143,8 +143,9 @@ struct GEMMRoutines {
         kernel: gradflow_sgemm_6x16_avx2, stridedKernel: gradflow_sgemm_6x16_avx2_strided_b, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
         smallRows: gradflow_sgemm_small_m_avx2)
     /// The 6×16 tile in zmm registers (bit-identical to `avx2FMA`, 99–104 against 87–103 GFLOP/s on
-    /// Zen 4; edge tiles stored with masks), and the AVX-512F few-rows kernel (measured faster for a prediction's single row of 128
-    /// outputs), with the AVX2 packing (the same panels).
+    /// Zen 4; edge tiles stored with masks; A read in place when not transposed) and the AVX-512F
+    /// few-rows kernel (measured faster for a prediction's single row of 128 outputs), with the AVX2
+    /// packing (the same panels).
     static let avx512 = GEMMRoutines(
         kernel: gradflow_sgemm_6x16_avx512, stridedKernel: gradflow_sgemm_6x16_avx512_strided_b, edgeKernel: gradflow_sgemm_6x16_avx512_edge,
         unpackedAKernel: gradflow_sgemm_6x16_avx512_unpacked_a,

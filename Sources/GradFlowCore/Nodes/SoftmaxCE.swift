@@ -72,12 +72,13 @@ public final class SoftmaxCE: Node, GraphOperation, LabelledLoss, GradientAssign
         value.withWritePointer { $0[0] = Float(total / Double(rows)) }
     }
 
-    /// One row's `log Σ_j e^(z_j − max z) − (z_label − max z)`, using `log Σ e^(z − max) = −log p[argmax]`
-    /// (since `p[argmax] = 1 / Σ e^(z − max)` ≥ 1/classes, the logarithm is well conditioned). O(classes).
+    /// The error for row `row`'s label, which is not a class index in `0..<classes`.
     private func invalidLabel(_ labels: UnsafePointer<Float>, row: Int, classes: Int) -> GraphError {
         .invalidValue(node: name, detail: "label \(labels[row]) in row \(row) is not a class index in 0..<\(classes)")
     }
 
+    /// One row's `log Σ_j e^(z_j − max z) − (z_label − max z)`, using `log Σ e^(z − max) = −log p[argmax]`
+    /// (since `p[argmax] = 1 / Σ e^(z − max)` ≥ 1/classes, the logarithm is well conditioned). O(classes).
     @inline(__always)
     private static func rowLoss(logits z: UnsafePointer<Float>, probabilities p: UnsafePointer<Float>,
                                 classes: Int, label: Int) -> Float {
