@@ -17,3 +17,14 @@ int gradflow_cpu_has_avx512f(void) {
     return 0;
 #endif
 }
+
+#include <unistd.h>
+
+int64_t gradflow_cpu_l2_bytes(void) {
+#if defined(_SC_LEVEL2_CACHE_SIZE)
+    const long bytes = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    return bytes > 0 ? (int64_t)bytes : 0;
+#else
+    return 0;
+#endif
+}

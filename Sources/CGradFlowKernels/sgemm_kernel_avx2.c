@@ -6,74 +6,114 @@
 // 6×16 tile = 12 ymm accumulators + 2 ymm for the B row + 1 broadcast of A = 15 of the 16 ymm
 // registers: the largest tile that does not spill (8×16 would need 19). Per k step: 2 loads of B,
 // 6 broadcasts of A, 12 FMAs, which keeps both FMA pipes busy with loads to spare.
-#define GF_ROW(i, r0, r1)                                                  \
-    do {                                                                   \
-        const __m256 ai = _mm256_broadcast_ss(a + (i));                   \
-        r0 = _mm256_fmadd_ps(ai, b0, r0);                                  \
-        r1 = _mm256_fmadd_ps(ai, b1, r1);                                  \
-    } while (0)
+/// The mask of the first `count` (0…8) of 8 lanes, for `_mm256_maskload_ps` / `_mm256_maskstore_ps`.
+__attribute__((target("avx2"), always_inline))
+static inline __m256i gf_lanes8(int64_t count) {
+    const int32_t n = count <= 0 ? 0 : count >= 8 ? 8 : (int32_t)count;
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
 
-#define GF_STORE(i, r0, r1)                                                \
-    do {                                                                   \
-        float *ci = c + (i) * ldc;                                         \
-        if (bias) { r0 = _mm256_add_ps(r0, bias0); r1 = _mm256_add_ps(r1, bias1); } \
-        if (loadC) {                                                       \
-            r0 = _mm256_add_ps(r0, _mm256_loadu_ps(ci));                   \
-            r1 = _mm256_add_ps(r1, _mm256_loadu_ps(ci + 8));               \
-        }                                                                  \
-        _mm256_storeu_ps(ci, r0);                                          \
-        _mm256_storeu_ps(ci + 8, r1);                                      \
-    } while (0)
-
-/// The tile for B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel).
+// 6×16 tile = 12 ymm accumulators + 2 ymm for the B row + 1 broadcast of A = 15 of the 16 ymm
+// registers: the largest tile that does not spill (8×16 would need 19). Per k step: 2 loads of B,
+// 6 broadcasts of A, 12 FMAs, which keeps both FMA pipes busy with loads to spare.
+//
+/// The tile for A element (i, p) at `a[i·aRow + p·aStep]` (a packed panel: `aRow` 1, `aStep` 6; A read
+/// in place: `lda`, 1) and B rows `ldb` floats apart (`GRADFLOW_SGEMM_NR` for a packed panel), of which
+/// the first `rows` rows and `cols` columns are computed and combined with C. `rows` and `cols` are
+/// constants at each call, so the loops unroll and a full tile's stores are plain; an edge tile's are
+/// masked (no scratch tile, no second pass). Each element's sum is the same chain of FMAs in every
+/// entry point, so their results are bit-identical.
 __attribute__((target("avx2,fma"), always_inline))
-static inline void gf_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
-                                      int loadC, const float *bias) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    // Pull the C tile's lines towards L1 while the k loop runs (they are needed only after it).
+static inline void gf_sgemm_6x16_avx2(int64_t kc, const float *a, int64_t aRow, int64_t aStep, const float *b,
+                                      int64_t ldb, float *c, int64_t ldc, int loadC, const float *bias, const int rows,
+                                      const int64_t cols) {
+    __m256 r0[GRADFLOW_SGEMM_MR], r1[GRADFLOW_SGEMM_MR];
     for (int i = 0; i < GRADFLOW_SGEMM_MR; ++i) {
-        _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(c + i * ldc + GRADFLOW_SGEMM_NR - 1), _MM_HINT_T0);
+        r0[i] = _mm256_setzero_ps();
+        r1[i] = _mm256_setzero_ps();
+        // Pull the C tile's lines towards L1 while the k loop runs (they are needed only after it).
+        if (i < rows) {
+            _mm_prefetch((const char *)(c + i * ldc), _MM_HINT_T0);
+            _mm_prefetch((const char *)(c + i * ldc + GRADFLOW_SGEMM_NR - 1), _MM_HINT_T0);
+        }
     }
     // Unrolled 4×: the loop's pointer updates and branch are paid once per 48 FMAs.
 #pragma clang loop unroll_count(4)
     for (int64_t p = 0; p < kc; ++p) {
         const __m256 b0 = _mm256_loadu_ps(b);
         const __m256 b1 = _mm256_loadu_ps(b + 8);
-        GF_ROW(0, c00, c01);
-        GF_ROW(1, c10, c11);
-        GF_ROW(2, c20, c21);
-        GF_ROW(3, c30, c31);
-        GF_ROW(4, c40, c41);
-        GF_ROW(5, c50, c51);
-        a += GRADFLOW_SGEMM_MR;
+        for (int i = 0; i < rows; ++i) {
+            const __m256 ai = _mm256_broadcast_ss(a + i * aRow);
+            r0[i] = _mm256_fmadd_ps(ai, b0, r0[i]);
+            r1[i] = _mm256_fmadd_ps(ai, b1, r1[i]);
+        }
+        a += aStep;
         b += ldb;
     }
+    const int full = cols >= GRADFLOW_SGEMM_NR;
+    const __m256i m0 = gf_lanes8(cols), m1 = gf_lanes8(cols - 8);
     __m256 bias0 = _mm256_setzero_ps(), bias1 = _mm256_setzero_ps();
-    if (bias) { bias0 = _mm256_loadu_ps(bias); bias1 = _mm256_loadu_ps(bias + 8); }
-    GF_STORE(0, c00, c01);
-    GF_STORE(1, c10, c11);
-    GF_STORE(2, c20, c21);
-    GF_STORE(3, c30, c31);
-    GF_STORE(4, c40, c41);
-    GF_STORE(5, c50, c51);
+    if (bias && full) { bias0 = _mm256_loadu_ps(bias); bias1 = _mm256_loadu_ps(bias + 8); }
+    if (bias && !full) { bias0 = _mm256_maskload_ps(bias, m0); bias1 = _mm256_maskload_ps(bias + 8, m1); }
+    for (int i = 0; i < rows; ++i) {
+        float *ci = c + i * ldc;
+        __m256 v0 = r0[i], v1 = r1[i];
+        if (bias) { v0 = _mm256_add_ps(v0, bias0); v1 = _mm256_add_ps(v1, bias1); }
+        if (full) {
+            if (loadC) { v0 = _mm256_add_ps(v0, _mm256_loadu_ps(ci)); v1 = _mm256_add_ps(v1, _mm256_loadu_ps(ci + 8)); }
+            _mm256_storeu_ps(ci, v0);
+            _mm256_storeu_ps(ci + 8, v1);
+        } else {
+            if (loadC) {
+                v0 = _mm256_add_ps(v0, _mm256_maskload_ps(ci, m0));
+                v1 = _mm256_add_ps(v1, _mm256_maskload_ps(ci + 8, m1));
+            }
+            _mm256_maskstore_ps(ci, m0, v0);
+            _mm256_maskstore_ps(ci + 8, m1, v1);
+        }
+    }
 }
+
+/// `gf_sgemm_6x16_avx2` with a constant row count per case: the k loop of a 4-row edge (a batch of
+/// 64 = 10·6 + 4) issues 8 FMAs per step, not 12 on the panel's zero padding.
+#define GF_BY_ROWS(rows, call)                                                                    \
+    switch (rows) {                                                                               \
+    case 1: call(1); break;                                                                       \
+    case 2: call(2); break;                                                                       \
+    case 3: call(3); break;                                                                       \
+    case 4: call(4); break;                                                                       \
+    case 5: call(5); break;                                                                       \
+    default: call(GRADFLOW_SGEMM_MR); break;                                                      \
+    }
 
 __attribute__((target("avx2,fma")))
 void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,
                               int loadC, const float *bias) {
-    gf_sgemm_6x16_avx2(kc, a, b, GRADFLOW_SGEMM_NR, c, ldc, loadC, bias);
+    gf_sgemm_6x16_avx2(kc, a, 1, GRADFLOW_SGEMM_MR, b, GRADFLOW_SGEMM_NR, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR,
+                       GRADFLOW_SGEMM_NR);
 }
 
 __attribute__((target("avx2,fma")))
 void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                         int loadC, const float *bias) {
-    gf_sgemm_6x16_avx2(kc, a, b, ldb, c, ldc, loadC, bias);
+    gf_sgemm_6x16_avx2(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
+}
+
+__attribute__((target("avx2,fma")))
+void gradflow_sgemm_6x16_avx2_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                   int loadC, const float *bias, int64_t rows, int64_t cols) {
+#define GF_PACKED(n) gf_sgemm_6x16_avx2(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, n, cols)
+    GF_BY_ROWS(rows, GF_PACKED)
+#undef GF_PACKED
+}
+
+__attribute__((target("avx2,fma")))
+void gradflow_sgemm_6x16_avx2_unpacked_a(int64_t kc, const float *a, int64_t lda, const float *b, int64_t ldb,
+                                         float *c, int64_t ldc, int loadC, const float *bias, int64_t rows,
+                                         int64_t cols) {
+#define GF_UNPACKED(n) gf_sgemm_6x16_avx2(kc, a, lda, 1, b, ldb, c, ldc, loadC, bias, n, cols)
+    GF_BY_ROWS(rows, GF_UNPACKED)
+#undef GF_UNPACKED
 }
 
 #else
@@ -89,6 +129,17 @@ void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float 
                                         int loadC, const float *bias) {
     // Never chosen off x86-64 (`GEMMRoutines.portable` packs B); a plain loop keeps it correct.
     gradflow_sgemm_tile_plain(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, GRADFLOW_SGEMM_MR, GRADFLOW_SGEMM_NR);
+}
+
+void gradflow_sgemm_6x16_avx2_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                   int loadC, const float *bias, int64_t rows, int64_t cols) {
+    gradflow_sgemm_tile_plain(kc, a, 1, GRADFLOW_SGEMM_MR, b, ldb, c, ldc, loadC, bias, rows, cols);
+}
+
+void gradflow_sgemm_6x16_avx2_unpacked_a(int64_t kc, const float *a, int64_t lda, const float *b, int64_t ldb,
+                                         float *c, int64_t ldc, int loadC, const float *bias, int64_t rows,
+                                         int64_t cols) {
+    gradflow_sgemm_tile_plain(kc, a, lda, 1, b, ldb, c, ldc, loadC, bias, rows, cols);
 }
 
 #endif

@@ -37,8 +37,21 @@ enum GEMMBlocking {
     /// in place it took 126–143 µs against 142–154 packed (C microbenchmark, alternating runs).
     /// Wider rows alias in L1 (rows 4 KiB apart all fall in one set: 1024³ ran at 53 GFLOP/s in
     /// place, 102 packed), and many rows re-read each panel, which packing keeps contiguous in L1.
+    /// Even rows 512 bytes apart share 8 of L1's 64 sets, so a panel of a few hundred k steps does not
+    /// stay in L1 and each tile re-reads it from L2: that pays only with an L2 of at least
+    /// `inPlaceBMinimumL2` (Zen 4, 1 MiB: the numbers above). With Zen 3's 512 KiB (W₁ and the batch,
+    /// 600 KB, no longer fit) packing won: the MLP's step at batch 64 took 0.495 against 0.533 ms
+    /// on one thread and 0.348 against 0.384 on two (medians of 8 alternating runs of `gradflow plan
+    /// --profile`).
     static let inPlaceBLimit = 256
     static let inPlaceBRows = 128
+    static let inPlaceBMinimumL2 = 1 << 20
+    /// Whether this CPU's L2 is large enough for B read in place (`inPlaceBMinimumL2`); an L2 of unknown
+    /// size counts as large.
+    static let l2AllowsInPlaceB: Bool = {
+        let bytes = Int(gradflow_cpu_l2_bytes())
+        return bytes == 0 || bytes >= inPlaceBMinimumL2
+    }()
 
     /// A (not transposed) is read in place instead of packed, by the AVX-512 kernels, for products of at
     /// most `inPlaceARows` rows whose A rows are not a multiple of `inPlaceAAliasing` floats apart (4 KiB:
@@ -140,7 +153,8 @@ struct GEMMRoutines {
     let smallRows: SmallRows
 
     static let avx2FMA = GEMMRoutines(
-        kernel: gradflow_sgemm_6x16_avx2, stridedKernel: gradflow_sgemm_6x16_avx2_strided_b, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
+        kernel: gradflow_sgemm_6x16_avx2, stridedKernel: gradflow_sgemm_6x16_avx2_strided_b, edgeKernel: gradflow_sgemm_6x16_avx2_edge,
+        unpackedAKernel: gradflow_sgemm_6x16_avx2_unpacked_a, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
         smallRows: gradflow_sgemm_small_m_avx2)
     /// The 6×16 tile in zmm registers (bit-identical to `avx2FMA`, 99–104 against 87–103 GFLOP/s on
     /// Zen 4; edge tiles stored with masks; A read in place when not transposed) and the AVX-512F

@@ -76,6 +76,38 @@ final class GEMMTests: XCTestCase {
         }
     }
 
+    /// Edge tiles (only their rows and columns computed, masked stores) and A read in place give the
+    /// bits of full, packed tiles: rows 0–63 of a 66-row product equal a 64-row product (a 4-row edge),
+    /// its first 10 of 16 columns a 10-column product, and A read in place equals A packed (rows 1024
+    /// floats apart, NaN between them, are packed), with bias and with accumulation.
+    func testEdgeTilesAndInPlaceA_giveTheBitsOfFullPackedTiles() {
+        var random = TestRandom(seed: 17)
+        for kernel in kernels where kernel != .portable {
+            let (k, n) = (100, 16)   // below GEMMDepthSplit's depth: one pass over the depth
+            let a = random.array(66 * k), b = random.array(k * n), bias = random.array(n), start = random.array(66 * n)
+            let narrowB = (0..<k * 10).map { b[($0 / 10) * n + $0 % 10] }
+            let narrowStart = (0..<66 * 10).map { start[($0 / 10) * n + $0 % 10] }
+            for accumulate in [false, true] {
+                var full = start
+                gemm(transposeA: false, transposeB: false, m: 66, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &full, ldc: n,
+                     accumulate: accumulate, bias: bias, kernel: kernel, threads: 1)
+                var edgeRows = Array(start.prefix(64 * n))
+                gemm(transposeA: false, transposeB: false, m: 64, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &edgeRows, ldc: n,
+                     accumulate: accumulate, bias: bias, kernel: kernel, threads: 1)
+                XCTAssertEqual(edgeRows, Array(full.prefix(64 * n)), "\(kernel) 4-row edge, accumulate \(accumulate)")
+                var packedA = Array(start.prefix(64 * n))
+                gemm(transposeA: false, transposeB: false, m: 64, n: n, k: k, a: padded(a, rows: 66, cols: k, ld: 1024), lda: 1024,
+                     b: b, ldb: n, c: &packedA, ldc: n, accumulate: accumulate, bias: bias, kernel: kernel, threads: 1)
+                XCTAssertEqual(packedA, edgeRows, "\(kernel) A packed against A in place, accumulate \(accumulate)")
+                var edgeColumns = narrowStart
+                gemm(transposeA: false, transposeB: false, m: 66, n: 10, k: k, a: a, lda: k, b: narrowB, ldb: 10, c: &edgeColumns,
+                     ldc: 10, accumulate: accumulate, bias: Array(bias.prefix(10)), kernel: kernel, threads: 1)
+                XCTAssertEqual(edgeColumns, (0..<66 * 10).map { full[($0 / 10) * n + $0 % 10] },
+                               "\(kernel) 10-column edge, accumulate \(accumulate)")
+            }
+        }
+    }
+
     /// The zmm tile runs each element's FMA chain in the AVX2 tile's order: the same bits, for every
     /// transpose form, packed and in-place B, edge tiles, bias and accumulation, one and two threads.
     func testAVX512Tile_isBitIdenticalToTheAVX2Tile() throws {

@@ -33,6 +33,9 @@ int gradflow_cpu_has_avx2_fma(void);
 /// Returns 1 when this CPU (and its OS) can run AVX-512F code, 0 otherwise.
 int gradflow_cpu_has_avx512f(void);
 
+/// Bytes of one core's L2 cache as the C library reports it (glibc: from CPUID), 0 when unknown.
+int64_t gradflow_cpu_l2_bytes(void);
+
 /// A spin-wait hint (`pause` on x86-64, `yield` on arm64): tells the core this thread is polling a
 /// flag, which saves power and lets a sibling hyper-thread run. For the thread pool's spin loops.
 static inline void gradflow_spin_pause(void) {
@@ -56,6 +59,19 @@ void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float 
 /// packed kernel (bit-identical results). Requires AVX2 and FMA.
 void gradflow_sgemm_6x16_avx2_strided_b(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
                                         int loadC, const float *bias);
+
+/// `gradflow_sgemm_6x16_avx2_strided_b` for an edge tile: only the first `rows` (≤ 6) rows and `cols`
+/// (≤ 16) columns of C (and of `bias`) are read and written, with masked loads and stores; `b` is a
+/// packed panel when `ldb` is 16. Bit-identical to the full tile's values there. Requires AVX2 and FMA.
+void gradflow_sgemm_6x16_avx2_edge(int64_t kc, const float *a, const float *b, int64_t ldb, float *c, int64_t ldc,
+                                   int loadC, const float *bias, int64_t rows, int64_t cols);
+
+/// `gradflow_sgemm_6x16_avx2_edge` reading A in place instead of from a packed panel: row i of the
+/// tile's A is `a + i·lda` (`kc` contiguous floats; only the first `rows` rows are read). Saves packing
+/// an A that is not transposed; the same arithmetic, bit-identical results. Requires AVX2 and FMA.
+void gradflow_sgemm_6x16_avx2_unpacked_a(int64_t kc, const float *a, int64_t lda, const float *b, int64_t ldb,
+                                         float *c, int64_t ldc, int loadC, const float *bias, int64_t rows,
+                                         int64_t cols);
 
 /// The same contract as `gradflow_sgemm_6x16_avx2` with the tile in zmm registers (one B row per
 /// vector, A broadcast inside the FMAs): the same packing, bit-identical results. Requires AVX-512F
@@ -256,6 +272,10 @@ void gradflow_sgd_step(float *t, const float *g, int64_t n, float eta, float dec
 /// (the same bits as the plain loop). AVX-512F only (callers check `gradflow_cpu_has_avx512f()`).
 void gradflow_accumulate_column_sums_avx512(const float *m, int64_t rows, int64_t cols, float *sums);
 
+/// `gradflow_accumulate_column_sums_avx512` with AVX2 (eight ymm accumulators; the same bits). Requires
+/// AVX2 (callers check `gradflow_cpu_has_avx2_fma()`).
+void gradflow_accumulate_column_sums_avx2(const float *m, int64_t rows, int64_t cols, float *sums);
+
 /// Row-wise softmax of the `rows × cols` row-major `x` into `y` (which may alias `x`):
 /// `y[r, c] = e^(x[r, c] − max_r) / Σ_c' e^(x[r, c'] − max_r)`, with `VectorMath.exp`'s exponential.
 /// AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
@@ -267,6 +287,15 @@ void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, fl
 /// label is not a class index in `0..<cols` (then `total` is not written). AVX-512F only; `cols ≥ 1`.
 int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
                                         double *total);
+
+/// `gradflow_softmax_rows_avx512` with AVX2, bit-identical to `Elementwise.softmaxRowsLoop` (Swift's
+/// `SIMD8` loop). Requires AVX2 (callers check `gradflow_cpu_has_avx2_fma()`); `cols ≥ 1`.
+void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, float *y);
+
+/// `gradflow_softmax_ce_rows_avx512` with AVX2: the probabilities of `gradflow_softmax_rows_avx2` and
+/// the same row losses and return value. Requires AVX2; `cols ≥ 1`.
+int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
+                                      double *total);
 
 /// 2×2 max pooling, stride 2, no padding, of `planes` planes of `height × width` into `oh × ow`
 /// (`oh ≤ height / 2`, `ow ≤ width / 2`): `y` the maxima, `won` each one's offset within its input plane;
