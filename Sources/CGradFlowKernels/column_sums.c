@@ -1,5 +1,5 @@
 // Column sums of a row-major matrix added into a vector (a dense layer's bias gradient: the column
-// sums of ∂L/∂Y). Four zmm accumulators hold 64 columns across all rows, so the sums stay in
+// sums of ∂L/∂Y). Four zmm (AVX2: eight ymm) accumulators hold 64 columns across all rows, so the sums stay in
 // registers instead of a load and store per row; each column is still summed row by row from its old
 // value, so the result has the same bits as the Swift loop. Swift's `SIMD8` compiles to SSE2 here.
 #include "CGradFlowKernels.h"
@@ -36,12 +36,43 @@ void gradflow_accumulate_column_sums_avx512(const float *m, int64_t rows, int64_
     }
 }
 
+/// The AVX2 loop: eight ymm accumulators hold 64 columns; the last columns are summed eight (and then
+/// one) at a time, in the same row order.
+__attribute__((target("avx2")))
+void gradflow_accumulate_column_sums_avx2(const float *m, int64_t rows, int64_t cols, float *sums) {
+    int64_t c = 0;
+    for (; c + 64 <= cols; c += 64) {
+        __m256 s[8];
+        for (int j = 0; j < 8; ++j) s[j] = _mm256_loadu_ps(sums + c + 8 * j);
+        for (int64_t r = 0; r < rows; ++r) {
+            const float *row = m + r * cols + c;
+            for (int j = 0; j < 8; ++j) s[j] = _mm256_add_ps(s[j], _mm256_loadu_ps(row + 8 * j));
+        }
+        for (int j = 0; j < 8; ++j) _mm256_storeu_ps(sums + c + 8 * j, s[j]);
+    }
+    for (; c + 8 <= cols; c += 8) {
+        __m256 s = _mm256_loadu_ps(sums + c);
+        for (int64_t r = 0; r < rows; ++r) s = _mm256_add_ps(s, _mm256_loadu_ps(m + r * cols + c));
+        _mm256_storeu_ps(sums + c, s);
+    }
+    for (; c < cols; ++c) {
+        float s = sums[c];
+        for (int64_t r = 0; r < rows; ++r) s += m[r * cols + c];
+        sums[c] = s;
+    }
+}
+
 #else
 
-// Not x86-64: never chosen (`gradflow_cpu_has_avx512f()` returns 0); the plain loop keeps it correct.
+// Not x86-64: never chosen (`gradflow_cpu_has_avx512f()` and `gradflow_cpu_has_avx2_fma()` return 0);
+// the plain loop keeps them correct.
 void gradflow_accumulate_column_sums_avx512(const float *m, int64_t rows, int64_t cols, float *sums) {
     for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < cols; ++c) sums[c] += m[r * cols + c];
+}
+
+void gradflow_accumulate_column_sums_avx2(const float *m, int64_t rows, int64_t cols, float *sums) {
+    gradflow_accumulate_column_sums_avx512(m, rows, cols, sums);
 }
 
 #endif

@@ -1,6 +1,6 @@
-// Row-wise softmax as AVX-512 loops: a row of up to 16 classes (a classifier's logits) is one masked
-// vector — its maximum, exponentials, sum and scaling without leaving registers. Swift's `SIMD8`
-// compiles to SSE2 here, and the Swift loop took 50 µs for the MNIST MLP's 512×10 logits.
+// Row-wise softmax as AVX-512 and AVX2 loops: on AVX-512 a row of up to 16 classes (a classifier's
+// logits) is one masked vector — its maximum, exponentials, sum and scaling without leaving registers.
+// Swift's `SIMD8` compiles to SSE2 here, and the Swift loop took 50 µs for the MNIST MLP's 512×10 logits.
 // The exponential is `VectorMath.exp`'s: Cody–Waite reduction, the Cephes degree-6 polynomial and the
 // scaling by 2^n in two halves, with the same roundings (no fused multiply-adds); NaN stays NaN.
 #include "CGradFlowKernels.h"
@@ -87,6 +87,91 @@ int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int
     return -1;
 }
 
+// The AVX2 loops reproduce `Elementwise.softmaxRowsLoop` (Swift's `SIMD8` loop) to the bit: rows in
+// chunks of 8 lanes, the last one padded with −∞ (e^−∞ = 0 adds nothing), the chunk sums added lane by
+// lane and then the 8 lanes in order, and the same exponential. AVX2 CPUs therefore train to the same
+// bits as before this loop existed, at about a fifth of the time.
+
+__attribute__((target("avx2"), always_inline))
+static inline __m256 gf_exp_avx2(__m256 x) {
+    __m256 v = _mm256_max_ps(_mm256_set1_ps(-104.0f), x);
+    v = _mm256_min_ps(_mm256_set1_ps(89.0f), v);
+    const __m256 shifter = _mm256_set1_ps(12582912.0f);
+    const __m256 t = _mm256_add_ps(_mm256_mul_ps(v, _mm256_set1_ps(1.44269504f)), shifter);
+    const __m256 n = _mm256_sub_ps(t, shifter);
+    const __m256 r = _mm256_sub_ps(_mm256_sub_ps(v, _mm256_mul_ps(n, _mm256_set1_ps(0.693359375f))),
+                                   _mm256_mul_ps(n, _mm256_set1_ps(-2.1219444e-4f)));
+    __m256 p = _mm256_set1_ps(1.98756915e-4f);
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)), r), _mm256_set1_ps(1.0f));
+    const __m256i ni = _mm256_sub_epi32(_mm256_castps_si256(t), _mm256_set1_epi32(0x4B400000));
+    const __m256i half = _mm256_srai_epi32(ni, 1);
+    const __m256i bias = _mm256_set1_epi32(127);
+    const __m256 low = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(half, bias), 23));
+    const __m256 high = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_sub_epi32(ni, half), bias), 23));
+    return _mm256_mul_ps(_mm256_mul_ps(p, low), high);
+}
+
+/// Lanes `c…c+7` of a row of `cols` floats, lanes past its end −∞; `mask` selects the real ones.
+__attribute__((target("avx2"), always_inline))
+static inline __m256 gf_row_chunk_avx2(const float *row, int64_t c, int64_t cols, __m256i *mask) {
+    const int32_t live = cols - c >= 8 ? 8 : (int32_t)(cols - c);
+    *mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm256_blendv_ps(_mm256_set1_ps(-__builtin_inff()), _mm256_maskload_ps(row + c, *mask),
+                            _mm256_castsi256_ps(*mask));
+}
+
+/// `gf_softmax_row_avx512` with AVX2, in `softmaxRowsLoop`'s steps.
+__attribute__((target("avx2"), always_inline))
+static inline float gf_softmax_row_avx2(const float *source, int64_t cols, float *target, float *maximumOut) {
+    __m256i mask;
+    __m256 best = _mm256_set1_ps(-__builtin_inff());
+    for (int64_t c = 0; c < cols; c += 8) best = _mm256_max_ps(gf_row_chunk_avx2(source, c, cols, &mask), best);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, best);
+    float maximumValue = lanes[0];
+    for (int i = 1; i < 8; ++i) maximumValue = lanes[i] > maximumValue ? lanes[i] : maximumValue;
+    const __m256 maximum = _mm256_set1_ps(maximumValue);
+    __m256 total = _mm256_setzero_ps();
+    for (int64_t c = 0; c < cols; c += 8) {
+        const __m256 e = gf_exp_avx2(_mm256_sub_ps(gf_row_chunk_avx2(source, c, cols, &mask), maximum));
+        _mm256_maskstore_ps(target + c, mask, e);
+        total = _mm256_add_ps(total, e);
+    }
+    _mm256_storeu_ps(lanes, total);
+    float sum = -0.0f;
+    for (int i = 0; i < 8; ++i) sum += lanes[i];
+    const float inverseValue = 1.0f / sum;
+    for (int64_t c = 0; c < cols; c++) target[c] *= inverseValue;
+    *maximumOut = maximumValue;
+    return inverseValue;
+}
+
+__attribute__((target("avx2")))
+void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, float *y) {
+    float maximum;
+    for (int64_t r = 0; r < rows; r++) (void)gf_softmax_row_avx2(x + r * cols, cols, y + r * cols, &maximum);
+}
+
+__attribute__((target("avx2")))
+int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
+                                      double *total) {
+    double sum = 0.0;
+    for (int64_t r = 0; r < rows; r++) {
+        const float label = labels[r];
+        if (!(label >= 0.0f && label < (float)cols && label == truncf(label))) return r;
+        float maximum;
+        const float atMaximum = gf_softmax_row_avx2(z + r * cols, cols, p + r * cols, &maximum);
+        sum += (double)(-logf(atMaximum) - (z[r * cols + (int64_t)label] - maximum));
+    }
+    *total = sum;
+    return -1;
+}
+
 #else
 
 // Not x86-64: never called (`gradflow_cpu_has_avx512f()` returns 0); plain loops keep them correct.
@@ -115,6 +200,15 @@ void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, fl
         for (int64_t c = 0; c < cols; c++) { target[c] = __builtin_expf(source[c] - maximum); total += target[c]; }
         for (int64_t c = 0; c < cols; c++) target[c] *= 1.0f / total;
     }
+}
+
+void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, float *y) {
+    gradflow_softmax_rows_avx512(x, rows, cols, y);
+}
+
+int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
+                                      double *total) {
+    return gradflow_softmax_ce_rows_avx512(z, labels, rows, cols, p, total);
 }
 
 #endif
