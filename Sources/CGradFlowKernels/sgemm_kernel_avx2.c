@@ -2,6 +2,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "sgemm_tile_rows.h"
 
 // 6×16 tile = 12 ymm accumulators + 2 ymm for the B row + 1 broadcast of A = 15 of the 16 ymm
 // registers: the largest tile that does not spill (8×16 would need 19). Per k step: 2 loads of B,
@@ -73,18 +74,6 @@ static inline void gf_sgemm_6x16_avx2(int64_t kc, const float *a, int64_t aRow, 
         }
     }
 }
-
-/// `gf_sgemm_6x16_avx2` with a constant row count per case: the k loop of a 4-row edge (a batch of
-/// 64 = 10·6 + 4) issues 8 FMAs per step, not 12 on the panel's zero padding.
-#define GF_BY_ROWS(rows, call)                                                                    \
-    switch (rows) {                                                                               \
-    case 1: call(1); break;                                                                       \
-    case 2: call(2); break;                                                                       \
-    case 3: call(3); break;                                                                       \
-    case 4: call(4); break;                                                                       \
-    case 5: call(5); break;                                                                       \
-    default: call(GRADFLOW_SGEMM_MR); break;                                                      \
-    }
 
 __attribute__((target("avx2,fma")))
 void gradflow_sgemm_6x16_avx2(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,

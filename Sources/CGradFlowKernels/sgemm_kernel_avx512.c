@@ -4,6 +4,7 @@
 #include <immintrin.h>
 
 #include "lane_mask.h"
+#include "sgemm_tile_rows.h"
 
 // The 6×16 tile in zmm registers: one 16-float row of B is one vector, so a k step is 1 load and
 // 6 FMAs whose A operand is an embedded broadcast (`vfmadd231ps (%rsi){1to16}`): 7 instructions
@@ -45,18 +46,6 @@ static inline void gf_sgemm_6x16_avx512(int64_t kc, const float *a, int64_t aRow
         _mm512_mask_storeu_ps(ci, lanes, v);
     }
 }
-
-/// `gf_sgemm_6x16_avx512` with a constant row count per case: the k loop of a 4-row edge (a batch of
-/// 64 = 10·6 + 4) issues 4 FMAs per step, not 6 on the panel's zero padding.
-#define GF_BY_ROWS(rows, call)                                                                    \
-    switch (rows) {                                                                               \
-    case 1: call(1); break;                                                                       \
-    case 2: call(2); break;                                                                       \
-    case 3: call(3); break;                                                                       \
-    case 4: call(4); break;                                                                       \
-    case 5: call(5); break;                                                                       \
-    default: call(GRADFLOW_SGEMM_MR); break;                                                      \
-    }
 
 __attribute__((target("avx512f")))
 void gradflow_sgemm_6x16_avx512(int64_t kc, const float *a, const float *b, float *c, int64_t ldc,

@@ -152,6 +152,8 @@ struct GEMMRoutines {
     let packB: Pack
     let smallRows: SmallRows
 
+    /// The 6×16 tile in ymm registers (edge tiles stored with masks, A read in place when not
+    /// transposed, B in place when `GEMMBlocking` says so), the AVX2 few-rows kernel and packing.
     static let avx2FMA = GEMMRoutines(
         kernel: gradflow_sgemm_6x16_avx2, stridedKernel: gradflow_sgemm_6x16_avx2_strided_b, edgeKernel: gradflow_sgemm_6x16_avx2_edge,
         unpackedAKernel: gradflow_sgemm_6x16_avx2_unpacked_a, packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2,
@@ -164,6 +166,7 @@ struct GEMMRoutines {
         kernel: gradflow_sgemm_6x16_avx512, stridedKernel: gradflow_sgemm_6x16_avx512_strided_b, edgeKernel: gradflow_sgemm_6x16_avx512_edge,
         unpackedAKernel: gradflow_sgemm_6x16_avx512_unpacked_a,
         packA: gradflow_sgemm_pack_a_avx2, packB: gradflow_sgemm_pack_b_avx2, smallRows: gradflow_sgemm_small_m_avx512)
+    /// Plain C for any CPU (B and A always packed, edge tiles through `GEMMWorkspace.edgeTile`).
     static let portable = GEMMRoutines(
         kernel: gradflow_sgemm_6x16_portable, stridedKernel: nil, packA: gradflow_sgemm_pack_a_portable,
         packB: gradflow_sgemm_pack_b_portable, smallRows: gradflow_sgemm_small_m_portable)
