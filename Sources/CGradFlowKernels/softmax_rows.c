@@ -48,14 +48,21 @@ static inline float gf_softmax_row_avx512(const float *source, int64_t cols, flo
     }
     const float maximumValue = _mm512_reduce_max_ps(best);
     const __m512 maximum = _mm512_set1_ps(maximumValue);
-    __m512 total = _mm512_setzero_ps();
+    // The sum in `softmaxRowsLoop`'s order, so that AVX-512 and AVX2 CPUs give the same bits: 8-lane
+    // partial sums taking the row's 8-float chunks in turn, then those 8 lanes in order.
+    __m256 total = _mm256_setzero_ps();
     for (int64_t c = 0; c < cols; c += 16) {
         const __mmask16 m = gf_lanes16(cols - c);
-        const __m512 e = gf_exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, source + c), maximum));
+        const __m512 e = _mm512_maskz_mov_ps(m, gf_exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, source + c), maximum)));
         _mm512_mask_storeu_ps(target + c, m, e);
-        total = _mm512_mask_add_ps(total, m, total, e);
+        total = _mm256_add_ps(total, _mm512_castps512_ps256(e));
+        total = _mm256_add_ps(total, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1)));
     }
-    const float inverseValue = 1.0f / _mm512_reduce_add_ps(total);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, total);
+    float sum = -0.0f;
+    for (int i = 0; i < 8; ++i) sum += lanes[i];
+    const float inverseValue = 1.0f / sum;
     const __m512 inverse = _mm512_set1_ps(inverseValue);
     for (int64_t c = 0; c < cols; c += 16) {
         const __mmask16 m = gf_lanes16(cols - c);
@@ -89,8 +96,8 @@ int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int
 
 // The AVX2 loops reproduce `Elementwise.softmaxRowsLoop` (Swift's `SIMD8` loop) to the bit: rows in
 // chunks of 8 lanes, the last one padded with −∞ (e^−∞ = 0 adds nothing), the chunk sums added lane by
-// lane and then the 8 lanes in order, and the same exponential. AVX2 CPUs therefore train to the same
-// bits as before this loop existed, at about a fifth of the time.
+// lane and then the 8 lanes in order, and the same exponential. The AVX-512 loop sums in the same
+// order, so every CPU gets the Swift loop's bits.
 
 __attribute__((target("avx2"), always_inline))
 static inline __m256 gf_exp_avx2(__m256 x) {

@@ -66,8 +66,8 @@ extension Elementwise {
 
     /// Row-wise softmax of a `rows×cols` matrix: `y[r, c] = e^(x[r, c] − m_r) / Σ_c' e^(x[r, c'] − m_r)`
     /// with `m_r` the row's maximum (so no overflow). `y` may alias `x`. O(rows·cols). AVX-512 CPUs run the C
-    /// loop of `softmax_rows.c` (one masked vector per row of up to 16 classes), AVX2 CPUs its AVX2 loop
-    /// (the bits of `softmaxRowsLoop`), others `softmaxRowsLoop`.
+    /// loop of `softmax_rows.c` (one masked vector per row of up to 16 classes), AVX2 CPUs its AVX2 loop,
+    /// others `softmaxRowsLoop`: the same bits on every CPU.
     package static func softmaxRows(_ x: UnsafeBufferPointer<Float>, rows: Int, cols: Int,
                                     into y: UnsafeMutableBufferPointer<Float>) {
         precondition(x.count >= rows * cols && y.count >= rows * cols, "softmaxRows: buffers too small")
@@ -77,8 +77,8 @@ extension Elementwise {
         softmaxRowsLoop(input, rows: rows, cols: cols, into: output)
     }
 
-    /// `softmaxRows` as a Swift `SIMD8` loop: what CPUs without AVX2 run, and the bits the AVX2 loop
-    /// reproduces. `cols ≥ 1`.
+    /// `softmaxRows` as a Swift `SIMD8` loop: what CPUs without AVX2 run, and the bits the C loops
+    /// reproduce. `cols ≥ 1`.
     package static func softmaxRowsLoop(_ input: UnsafePointer<Float>, rows: Int, cols: Int, into output: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
             let source = input + r * cols, target = output + r * cols

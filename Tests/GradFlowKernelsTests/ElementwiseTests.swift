@@ -155,9 +155,10 @@ final class ElementwiseTests: XCTestCase {
         }
     }
 
-    /// The AVX2 softmax and column sums reproduce the Swift loops to the bit (AVX2 CPUs train as
-    /// they did before the C loops), on short, 8-aligned, odd and long rows, with extreme logits.
-    func testAVX2RowKernels_matchTheSwiftLoopsBitForBit() throws {
+    /// The AVX2 softmax and column sums, and the AVX-512 softmax, reproduce the Swift loops to the bit
+    /// (so a network trains to the same bits on AVX2 and AVX-512 CPUs), on short, 8-aligned, odd and
+    /// long rows, with extreme logits.
+    func testSIMDRowKernels_matchTheSwiftLoopsBitForBit() throws {
         try XCTSkipUnless(GEMMKernel.isAVX2FMASupported, "this CPU has no AVX2")
         for (rows, cols) in [(1, 1), (7, 10), (64, 10), (5, 8), (3, 17), (9, 40), (2, 100), (4, 130)] {
             var random = TestRandom(seed: UInt64(rows * 17 + cols))
@@ -169,6 +170,13 @@ final class ElementwiseTests: XCTestCase {
                 avx2.withUnsafeMutableBufferPointer { gradflow_softmax_rows_avx2(zp.baseAddress!, Int64(rows), Int64(cols), $0.baseAddress!) }
             }
             XCTAssertEqual(avx2.map(\.bitPattern), loop.map(\.bitPattern), "softmax \(rows)x\(cols)")
+            if GEMMKernel.isAVX512Supported {
+                var avx512 = loop
+                z.withUnsafeBufferPointer { zp in avx512.withUnsafeMutableBufferPointer {
+                    gradflow_softmax_rows_avx512(zp.baseAddress!, Int64(rows), Int64(cols), $0.baseAddress!)
+                } }
+                XCTAssertEqual(avx512.map(\.bitPattern), loop.map(\.bitPattern), "AVX-512 softmax \(rows)x\(cols)")
+            }
             let start = random.array(cols)
             var sums = start
             z.withUnsafeBufferPointer { zp in sums.withUnsafeMutableBufferPointer {

@@ -277,8 +277,8 @@ void gradflow_accumulate_column_sums_avx512(const float *m, int64_t rows, int64_
 void gradflow_accumulate_column_sums_avx2(const float *m, int64_t rows, int64_t cols, float *sums);
 
 /// Row-wise softmax of the `rows × cols` row-major `x` into `y` (which may alias `x`):
-/// `y[r, c] = e^(x[r, c] − max_r) / Σ_c' e^(x[r, c'] − max_r)`, with `VectorMath.exp`'s exponential.
-/// AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
+/// `y[r, c] = e^(x[r, c] − max_r) / Σ_c' e^(x[r, c'] − max_r)`, with `VectorMath.exp`'s exponential,
+/// bit-identical to `Elementwise.softmaxRowsLoop`. AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
 void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y);
 
 /// `gradflow_softmax_rows_avx512` of the logits `z` into `p`, and the softmax cross-entropy summed over
