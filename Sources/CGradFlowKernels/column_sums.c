@@ -1,7 +1,8 @@
 // Column sums of a row-major matrix added into a vector (a dense layer's bias gradient: the column
-// sums of ∂L/∂Y). Four zmm (AVX2: eight ymm) accumulators hold 64 columns across all rows, so the sums stay in
-// registers instead of a load and store per row; each column is still summed row by row from its old
-// value, so the result has the same bits as the Swift loop. Swift's `SIMD8` compiles to SSE2 here.
+// sums of ∂L/∂Y). Four zmm (AVX2: eight ymm) accumulators hold 64 columns across all rows, so the
+// sums stay in registers instead of a load and store per row; each column is still summed row by row
+// from its old value, so the result has the same bits as the Swift loop. Swift's `SIMD8` compiles to
+// SSE2 here.
 #include "CGradFlowKernels.h"
 
 #if defined(__x86_64__)

@@ -1,5 +1,7 @@
 #include "CGradFlowKernels.h"
 
+#include <unistd.h>
+
 int gradflow_cpu_has_avx2_fma(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_cpu_init();
@@ -17,8 +19,6 @@ int gradflow_cpu_has_avx512f(void) {
     return 0;
 #endif
 }
-
-#include <unistd.h>
 
 int64_t gradflow_cpu_l2_bytes(void) {
 #if defined(_SC_LEVEL2_CACHE_SIZE)

@@ -3,7 +3,7 @@ import Foundation
 import GradFlowKernels
 
 /// The machine a benchmark ran on, printed before any figure so that figures from different machines
-/// are not mixed: CPU model (`/proc/cpuinfo`), cores, the clock measured with a chain of dependent
+/// are not mixed: CPU model (`/proc/cpuinfo`), cores, L2 size, the clock measured with a chain of dependent
 /// adds, the instruction set GradFlow's GEMM uses, and the FMA ceiling figures are compared with
 /// (clock × 32 flop per cycle per core: two FMA pipes × 8 float lanes × 2 flops, the figure of both
 /// AVX2 and Zen 4's double-pumped AVX-512).
@@ -16,7 +16,8 @@ enum MachineLine {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let isa = GEMMKernel.isAVX512Supported ? "AVX-512 (micro-kernels), AVX2 (packing)"
             : GEMMKernel.isAVX2FMASupported ? "AVX2+FMA" : "portable"
-        return "machine: \(model), \(cores) cores, \(String(format: "%.2f", gigahertz)) GHz (add chain), GEMM \(isa); "
+        let l2 = GEMMKernel.l2CacheBytes > 0 ? ", L2 \(GEMMKernel.l2CacheBytes >> 10) KiB per core" : ""
+        return "machine: \(model), \(cores) cores\(l2), \(String(format: "%.2f", gigahertz)) GHz (add chain), GEMM \(isa); "
             + "FMA peak ≈ \(String(format: "%.0f", peakGFLOPS(gigahertz: gigahertz))) GFLOP/s per core"
     }
 

@@ -48,10 +48,7 @@ enum GEMMBlocking {
     static let inPlaceBMinimumL2 = 1 << 20
     /// Whether this CPU's L2 is large enough for B read in place (`inPlaceBMinimumL2`); an L2 of unknown
     /// size counts as large.
-    static let l2AllowsInPlaceB: Bool = {
-        let bytes = Int(gradflow_cpu_l2_bytes())
-        return bytes == 0 || bytes >= inPlaceBMinimumL2
-    }()
+    static let l2AllowsInPlaceB = GEMMKernel.l2CacheBytes == 0 || GEMMKernel.l2CacheBytes >= inPlaceBMinimumL2
 
     /// A (not transposed) is read in place instead of packed, by the AVX-512 kernels, for products of at
     /// most `inPlaceARows` rows whose A rows are not a multiple of `inPlaceAAliasing` floats apart (4 KiB:
@@ -91,6 +88,9 @@ package enum GEMMKernel: Sendable {
     package static let isAVX2FMASupported = gradflow_cpu_has_avx2_fma() != 0
     /// Whether this CPU can run `.avx512` (chosen by `.automatic` when it can).
     package static let isAVX512Supported = gradflow_cpu_has_avx512f() != 0
+    /// Bytes of one core's L2 cache (0 when the C library cannot tell): `GEMMBlocking` reads B in
+    /// place only with a large one.
+    package static let l2CacheBytes = Int(gradflow_cpu_l2_bytes())
 
     /// The C micro-kernel and packing routines for this choice.
     var routines: GEMMRoutines {
