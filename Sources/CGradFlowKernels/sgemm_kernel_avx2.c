@@ -2,17 +2,8 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include "lane_mask.h"
 #include "sgemm_tile_rows.h"
-
-// 6×16 tile = 12 ymm accumulators + 2 ymm for the B row + 1 broadcast of A = 15 of the 16 ymm
-// registers: the largest tile that does not spill (8×16 would need 19). Per k step: 2 loads of B,
-// 6 broadcasts of A, 12 FMAs, which keeps both FMA pipes busy with loads to spare.
-/// The mask of the first `count` (0…8) of 8 lanes, for `_mm256_maskload_ps` / `_mm256_maskstore_ps`.
-__attribute__((target("avx2"), always_inline))
-static inline __m256i gf_lanes8(int64_t count) {
-    const int32_t n = count <= 0 ? 0 : count >= 8 ? 8 : (int32_t)count;
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
 
 // 6×16 tile = 12 ymm accumulators + 2 ymm for the B row + 1 broadcast of A = 15 of the 16 ymm
 // registers: the largest tile that does not spill (8×16 would need 19). Per k step: 2 loads of B,

@@ -1,8 +1,10 @@
-// Row-wise softmax as AVX-512 and AVX2 loops: on AVX-512 a row of up to 16 classes (a classifier's
-// logits) is one masked vector — its maximum, exponentials, sum and scaling without leaving registers.
-// Swift's `SIMD8` compiles to SSE2 here, and the Swift loop took 50 µs for the MNIST MLP's 512×10 logits.
-// The exponential is `VectorMath.exp`'s: Cody–Waite reduction, the Cephes degree-6 polynomial and the
-// scaling by 2^n in two halves, with the same roundings (no fused multiply-adds); NaN stays NaN.
+// Row-wise softmax as an AVX2 loop (Swift's `SIMD8` compiles to SSE2 here, and the Swift loop took
+// 50 µs for the MNIST MLP's 512×10 logits), alone and fused with the cross-entropy's row losses.
+// It reproduces `Elementwise.softmaxRowsLoop` to the bit: rows in chunks of 8 lanes, the last one
+// padded with −∞ (e^−∞ = 0 adds nothing), the chunk sums added lane by lane and then the 8 lanes in
+// order, and `VectorMath.exp`'s exponential (Cody–Waite reduction, the Cephes degree-6 polynomial and
+// the scaling by 2^n in two halves, with the same roundings: no fused multiply-adds; NaN stays NaN).
+// So every CPU, with or without AVX2 (and AVX-512 CPUs run this loop too), gets the same bits.
 #include "CGradFlowKernels.h"
 
 #if defined(__x86_64__)
@@ -12,95 +14,9 @@
 
 #pragma clang fp contract(off)
 
-__attribute__((target("avx512f"), always_inline))
-static inline __m512 gf_exp_avx512(__m512 x) {
-    // max/min return their second operand when one is NaN, so NaN survives the clamps.
-    __m512 v = _mm512_max_ps(_mm512_set1_ps(-104.0f), x);
-    v = _mm512_min_ps(_mm512_set1_ps(89.0f), v);
-    const __m512 shifter = _mm512_set1_ps(12582912.0f);
-    const __m512 t = _mm512_add_ps(_mm512_mul_ps(v, _mm512_set1_ps(1.44269504f)), shifter);
-    const __m512 n = _mm512_sub_ps(t, shifter);
-    const __m512 r = _mm512_sub_ps(_mm512_sub_ps(v, _mm512_mul_ps(n, _mm512_set1_ps(0.693359375f))),
-                                   _mm512_mul_ps(n, _mm512_set1_ps(-2.1219444e-4f)));
-    __m512 p = _mm512_set1_ps(1.98756915e-4f);
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_add_ps(_mm512_mul_ps(p, r), _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(p, _mm512_mul_ps(r, r)), r), _mm512_set1_ps(1.0f));
-    const __m512i ni = _mm512_sub_epi32(_mm512_castps_si512(t), _mm512_set1_epi32(0x4B400000));
-    const __m512i half = _mm512_srai_epi32(ni, 1);
-    const __m512i bias = _mm512_set1_epi32(127);
-    const __m512 low = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(half, bias), 23));
-    const __m512 high = _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_add_epi32(_mm512_sub_epi32(ni, half), bias), 23));
-    return _mm512_mul_ps(_mm512_mul_ps(p, low), high);
-}
-
-/// Softmax of one row of `cols` floats from `source` into `target`; returns the row's probability at
-/// its maximum (e^0 = 1 times the inverse sum), and its maximum in `maximumOut`.
-__attribute__((target("avx512f"), always_inline))
-static inline float gf_softmax_row_avx512(const float *source, int64_t cols, float *target, float *maximumOut) {
-    const __m512 minusInfinity = _mm512_set1_ps(-__builtin_inff());
-    __m512 best = minusInfinity;
-    for (int64_t c = 0; c < cols; c += 16) {
-        best = _mm512_max_ps(best, _mm512_mask_loadu_ps(minusInfinity, gf_lanes16(cols - c), source + c));
-    }
-    const float maximumValue = _mm512_reduce_max_ps(best);
-    const __m512 maximum = _mm512_set1_ps(maximumValue);
-    // The sum in `softmaxRowsLoop`'s order, so that AVX-512 and AVX2 CPUs give the same bits: 8-lane
-    // partial sums taking the row's 8-float chunks in turn, then those 8 lanes in order.
-    __m256 total = _mm256_setzero_ps();
-    for (int64_t c = 0; c < cols; c += 16) {
-        const __mmask16 m = gf_lanes16(cols - c);
-        const __m512 e = _mm512_maskz_mov_ps(m, gf_exp_avx512(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, source + c), maximum)));
-        _mm512_mask_storeu_ps(target + c, m, e);
-        total = _mm256_add_ps(total, _mm512_castps512_ps256(e));
-        total = _mm256_add_ps(total, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1)));
-    }
-    float lanes[8];
-    _mm256_storeu_ps(lanes, total);
-    float sum = -0.0f;
-    for (int i = 0; i < 8; ++i) sum += lanes[i];
-    const float inverseValue = 1.0f / sum;
-    const __m512 inverse = _mm512_set1_ps(inverseValue);
-    for (int64_t c = 0; c < cols; c += 16) {
-        const __mmask16 m = gf_lanes16(cols - c);
-        _mm512_mask_storeu_ps(target + c, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, target + c), inverse));
-    }
-    *maximumOut = maximumValue;
-    return inverseValue;
-}
-
-__attribute__((target("avx512f")))
-void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y) {
-    float maximum;
-    for (int64_t r = 0; r < rows; r++) (void)gf_softmax_row_avx512(x + r * cols, cols, y + r * cols, &maximum);
-}
-
-__attribute__((target("avx512f")))
-int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
-                                        double *total) {
-    double sum = 0.0;
-    for (int64_t r = 0; r < rows; r++) {
-        const float label = labels[r];
-        if (!(label >= 0.0f && label < (float)cols && label == truncf(label))) return r;
-        float maximum;
-        const float atMaximum = gf_softmax_row_avx512(z + r * cols, cols, p + r * cols, &maximum);
-        // SoftmaxCE's row loss, −log p[argmax] − (z[label] − z[argmax]), in the same float steps.
-        sum += (double)(-logf(atMaximum) - (z[r * cols + (int64_t)label] - maximum));
-    }
-    *total = sum;
-    return -1;
-}
-
-// The AVX2 loops reproduce `Elementwise.softmaxRowsLoop` (Swift's `SIMD8` loop) to the bit: rows in
-// chunks of 8 lanes, the last one padded with −∞ (e^−∞ = 0 adds nothing), the chunk sums added lane by
-// lane and then the 8 lanes in order, and the same exponential. The AVX-512 loop sums in the same
-// order, so every CPU gets the Swift loop's bits.
-
 __attribute__((target("avx2"), always_inline))
 static inline __m256 gf_exp_avx2(__m256 x) {
+    // max/min return their second operand when one is NaN, so NaN survives the clamps.
     __m256 v = _mm256_max_ps(_mm256_set1_ps(-104.0f), x);
     v = _mm256_min_ps(_mm256_set1_ps(89.0f), v);
     const __m256 shifter = _mm256_set1_ps(12582912.0f);
@@ -126,13 +42,14 @@ static inline __m256 gf_exp_avx2(__m256 x) {
 /// Lanes `c…c+7` of a row of `cols` floats, lanes past its end −∞; `mask` selects the real ones.
 __attribute__((target("avx2"), always_inline))
 static inline __m256 gf_row_chunk_avx2(const float *row, int64_t c, int64_t cols, __m256i *mask) {
-    const int32_t live = cols - c >= 8 ? 8 : (int32_t)(cols - c);
-    *mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(live), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    *mask = gf_lanes8(cols - c);
     return _mm256_blendv_ps(_mm256_set1_ps(-__builtin_inff()), _mm256_maskload_ps(row + c, *mask),
                             _mm256_castsi256_ps(*mask));
 }
 
-/// `gf_softmax_row_avx512` with AVX2, in `softmaxRowsLoop`'s steps.
+/// Softmax of one row of `cols` floats from `source` into `target`, in `softmaxRowsLoop`'s steps;
+/// returns the row's probability at its maximum (e^0 = 1 times the inverse sum), and its maximum in
+/// `maximumOut`.
 __attribute__((target("avx2"), always_inline))
 static inline float gf_softmax_row_avx2(const float *source, int64_t cols, float *target, float *maximumOut) {
     __m256i mask;
@@ -173,6 +90,7 @@ int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64
         if (!(label >= 0.0f && label < (float)cols && label == truncf(label))) return r;
         float maximum;
         const float atMaximum = gf_softmax_row_avx2(z + r * cols, cols, p + r * cols, &maximum);
+        // SoftmaxCE's row loss, −log p[argmax] − (z[label] − z[argmax]), in the same float steps.
         sum += (double)(-logf(atMaximum) - (z[r * cols + (int64_t)label] - maximum));
     }
     *total = sum;
@@ -181,10 +99,21 @@ int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64
 
 #else
 
-// Not x86-64: never called (`gradflow_cpu_has_avx512f()` returns 0); plain loops keep them correct.
-int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
-                                        double *total) {
-    gradflow_softmax_rows_avx512(z, rows, cols, p);
+// Not x86-64: never called (`gradflow_cpu_has_avx2_fma()` returns 0); plain loops keep them correct.
+void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, float *y) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *source = x + r * cols;
+        float *target = y + r * cols;
+        float maximum = source[0], total = 0.0f;
+        for (int64_t c = 1; c < cols; c++) maximum = source[c] > maximum ? source[c] : maximum;
+        for (int64_t c = 0; c < cols; c++) { target[c] = __builtin_expf(source[c] - maximum); total += target[c]; }
+        for (int64_t c = 0; c < cols; c++) target[c] *= 1.0f / total;
+    }
+}
+
+int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
+                                      double *total) {
+    gradflow_softmax_rows_avx2(z, rows, cols, p);
     double sum = 0.0;
     for (int64_t r = 0; r < rows; r++) {
         const float label = labels[r];
@@ -196,26 +125,6 @@ int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int
     }
     *total = sum;
     return -1;
-}
-
-void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y) {
-    for (int64_t r = 0; r < rows; r++) {
-        const float *source = x + r * cols;
-        float *target = y + r * cols;
-        float maximum = source[0], total = 0.0f;
-        for (int64_t c = 1; c < cols; c++) maximum = source[c] > maximum ? source[c] : maximum;
-        for (int64_t c = 0; c < cols; c++) { target[c] = __builtin_expf(source[c] - maximum); total += target[c]; }
-        for (int64_t c = 0; c < cols; c++) target[c] *= 1.0f / total;
-    }
-}
-
-void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, float *y) {
-    gradflow_softmax_rows_avx512(x, rows, cols, y);
-}
-
-int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
-                                      double *total) {
-    return gradflow_softmax_ce_rows_avx512(z, labels, rows, cols, p, total);
 }
 
 #endif

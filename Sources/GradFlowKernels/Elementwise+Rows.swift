@@ -51,34 +51,29 @@ extension Elementwise {
     }
 
     /// Softmax of the `rows×cols` logits `z` into `p` and the cross-entropy against `labels` (class
-    /// indices) summed over the rows, in one C pass (`gradflow_softmax_ce_rows_avx512`, `_avx2`) on
-    /// AVX-512 and AVX2 CPUs; nil elsewhere (the caller runs `softmaxRows` and its own loop, with the
-    /// same bits).
+    /// indices) summed over the rows, in one C pass (`gradflow_softmax_ce_rows_avx2`) on AVX2 CPUs;
+    /// nil elsewhere (the caller runs `softmaxRows` and its own loop, with the same bits).
     package static func softmaxCrossEntropyRows(_ z: UnsafePointer<Float>, labels: UnsafePointer<Float>, rows: Int, cols: Int,
                                                 into p: UnsafeMutablePointer<Float>) -> CrossEntropyRows? {
         guard GEMMKernel.isAVX2FMASupported, cols > 0 else { return nil }
         var total: Double = 0
-        let bad = GEMMKernel.isAVX512Supported
-            ? gradflow_softmax_ce_rows_avx512(z, labels, Int64(rows), Int64(cols), p, &total)
-            : gradflow_softmax_ce_rows_avx2(z, labels, Int64(rows), Int64(cols), p, &total)
+        let bad = gradflow_softmax_ce_rows_avx2(z, labels, Int64(rows), Int64(cols), p, &total)
         return bad < 0 ? .sum(total) : .invalidLabel(row: Int(bad))
     }
 
     /// Row-wise softmax of a `rows×cols` matrix: `y[r, c] = e^(x[r, c] − m_r) / Σ_c' e^(x[r, c'] − m_r)`
-    /// with `m_r` the row's maximum (so no overflow). `y` may alias `x`. O(rows·cols). AVX-512 CPUs run the C
-    /// loop of `softmax_rows.c` (one masked vector per row of up to 16 classes), AVX2 CPUs its AVX2 loop,
-    /// others `softmaxRowsLoop`: the same bits on every CPU.
+    /// with `m_r` the row's maximum (so no overflow). `y` may alias `x`. O(rows·cols). AVX2 CPUs run the C
+    /// loop of `softmax_rows.c`, others `softmaxRowsLoop`: the same bits on every CPU.
     package static func softmaxRows(_ x: UnsafeBufferPointer<Float>, rows: Int, cols: Int,
                                     into y: UnsafeMutableBufferPointer<Float>) {
         precondition(x.count >= rows * cols && y.count >= rows * cols, "softmaxRows: buffers too small")
         guard cols > 0, let input = x.baseAddress, let output = y.baseAddress else { return }
-        if GEMMKernel.isAVX512Supported { return gradflow_softmax_rows_avx512(input, Int64(rows), Int64(cols), output) }
         if GEMMKernel.isAVX2FMASupported { return gradflow_softmax_rows_avx2(input, Int64(rows), Int64(cols), output) }
         softmaxRowsLoop(input, rows: rows, cols: cols, into: output)
     }
 
-    /// `softmaxRows` as a Swift `SIMD8` loop: what CPUs without AVX2 run, and the bits the C loops
-    /// reproduce. `cols ≥ 1`.
+    /// `softmaxRows` as a Swift `SIMD8` loop: what CPUs without AVX2 run, and the bits the C loop
+    /// reproduces. `cols ≥ 1`.
     package static func softmaxRowsLoop(_ input: UnsafePointer<Float>, rows: Int, cols: Int, into output: UnsafeMutablePointer<Float>) {
         for r in 0..<rows {
             let source = input + r * cols, target = output + r * cols

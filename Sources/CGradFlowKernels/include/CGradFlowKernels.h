@@ -278,22 +278,14 @@ void gradflow_accumulate_column_sums_avx2(const float *m, int64_t rows, int64_t 
 
 /// Row-wise softmax of the `rows × cols` row-major `x` into `y` (which may alias `x`):
 /// `y[r, c] = e^(x[r, c] − max_r) / Σ_c' e^(x[r, c'] − max_r)`, with `VectorMath.exp`'s exponential,
-/// bit-identical to `Elementwise.softmaxRowsLoop`. AVX-512F only (callers check `gradflow_cpu_has_avx512f()`); `cols ≥ 1`.
-void gradflow_softmax_rows_avx512(const float *x, int64_t rows, int64_t cols, float *y);
-
-/// `gradflow_softmax_rows_avx512` of the logits `z` into `p`, and the softmax cross-entropy summed over
-/// the rows into `total` (row r: `−log p[r, argmax] − (z[r, labels[r]] − max_r)`, in float, added in
-/// double in row order: the same bits as `SoftmaxCE`'s Swift loop). Returns −1, or the first row whose
-/// label is not a class index in `0..<cols` (then `total` is not written). AVX-512F only; `cols ≥ 1`.
-int64_t gradflow_softmax_ce_rows_avx512(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
-                                        double *total);
-
-/// `gradflow_softmax_rows_avx512` with AVX2, bit-identical to `Elementwise.softmaxRowsLoop` (Swift's
-/// `SIMD8` loop). Requires AVX2 (callers check `gradflow_cpu_has_avx2_fma()`); `cols ≥ 1`.
+/// bit-identical to `Elementwise.softmaxRowsLoop` (Swift's `SIMD8` loop). Requires AVX2 (callers check
+/// `gradflow_cpu_has_avx2_fma()`); `cols ≥ 1`.
 void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, float *y);
 
-/// `gradflow_softmax_ce_rows_avx512` with AVX2: the probabilities of `gradflow_softmax_rows_avx2` and
-/// the same row losses and return value. Requires AVX2; `cols ≥ 1`.
+/// `gradflow_softmax_rows_avx2` of the logits `z` into `p`, and the softmax cross-entropy summed over
+/// the rows into `total` (row r: `−log p[r, argmax] − (z[r, labels[r]] − max_r)`, in float, added in
+/// double in row order: the same bits as `SoftmaxCE`'s Swift loop). Returns −1, or the first row whose
+/// label is not a class index in `0..<cols` (then `total` is not written). Requires AVX2; `cols ≥ 1`.
 int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
                                       double *total);
 
