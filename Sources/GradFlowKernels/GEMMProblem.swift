@@ -99,7 +99,8 @@ struct GEMMProblem {
 
     /// Whether B is read in place (`GEMMBlocking.inPlaceBLimit`) rather than packed.
     private func readsBInPlace(_ routines: GEMMRoutines) -> Bool {
-        GEMMBlocking.l2AllowsInPlaceB && routines.stridedKernel != nil && !transposeB && ldb <= GEMMBlocking.inPlaceBLimit && m <= GEMMBlocking.inPlaceBRows
+        GEMMBlocking.l2AllowsInPlaceB && routines.stridedKernel != nil && !transposeB
+            && ldb <= GEMMBlocking.inPlaceBLimit && m <= GEMMBlocking.inPlaceBRows
     }
 
     /// How a KC block's result is combined with C, and where its B panels are: in place (`bInPlace`,
