@@ -5,8 +5,9 @@ import GradFlowKernels
 
 /// MNIST MLP 784-128-64-10 (ReLU, softmax cross-entropy, plain SGD lr 0.1), mirroring
 /// shared/bench/ref_mlp_torch.py: pixels /255; PyTorch's default init U(±1/√fan_in) for weights and
-/// biases; one permutation per epoch applied before the timed loop; contiguous slices; the last short
-/// batch dropped; the median over repeated epochs, each on a fresh model. Also measured: heap
+/// biases; one permutation per epoch applied before the timed loop, which also cuts the permuted
+/// data into contiguous batches (PyTorch's slices are views: neither loop copies a batch); the last
+/// short batch dropped; the median over repeated epochs, each on a fresh model. Also measured: heap
 /// allocations per steady-state step (malloc counter) and inference samples/s on the test set.
 /// Prints a table (or JSON lines) and returns the records.
 func runMLPBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
@@ -28,7 +29,7 @@ func runMLPBenchmarks(options: BenchmarkOptions) -> [BenchmarkRecord] {
         if !options.json {   // the per-layer report: where each thread count spends the step
             for threads in options.threads {
                 KernelThreads.setCount(threads)
-                print(MLPTrainingRun(seed: 0, batch: batch).profile(on: data.train, steps: batch == 64 ? 300 : 40, threads: threads))
+                print(MLPTrainingRun(seed: 0, batch: batch).profile(on: data, steps: batch == 64 ? 300 : 40, threads: threads))
             }
         }
     }
@@ -61,13 +62,13 @@ private func runMLPTraining(batch: Int, threads: Int, shape: String, data: MLPBe
                             options: BenchmarkOptions) -> [BenchmarkRecord] {
     let repeats = options.quick ? 2 : 5
     KernelThreads.setCount(threads)
-    _ = MLPTrainingRun(seed: 123, batch: batch).trainEpoch(on: data.train, limit: 30)   // warm-up
+    _ = MLPTrainingRun(seed: 123, batch: batch).trainEpoch(on: data.batches(of: batch, limit: 30))   // warm-up
     var rates: [Double] = []
     var allocations: [Double] = []
     var accuracy: Double = 0
     for repeatIndex in 0..<repeats {
         let run = MLPTrainingRun(seed: UInt64(repeatIndex), batch: batch)
-        let epoch = run.trainEpoch(on: data.shuffled(seed: UInt64(repeatIndex)))
+        let epoch = run.trainEpoch(on: data.shuffledBatches(of: batch, seed: UInt64(repeatIndex)))
         rates.append(epoch.samplesPerSecond)
         allocations.append(epoch.allocationsPerStep)
         if repeatIndex == 0 { accuracy = run.accuracy(on: data.test) }
@@ -91,7 +92,7 @@ private func runInferenceBenchmark(options: BenchmarkOptions, data: MLPBenchmark
     for threads in options.threads {
         KernelThreads.setCount(threads)
         let run = MLPTrainingRun(seed: 0, batch: 512)
-        _ = run.trainEpoch(on: data.train, limit: 20)
+        _ = run.trainEpoch(on: data.batches(of: 512, limit: 20))
         let samples = (data.test.count / 512) * 512
         let rates = (0..<(options.quick ? 2 : 5)).map { _ in
             Double(samples) / Timing.seconds { _ = run.accuracy(on: data.test) }
@@ -132,12 +133,22 @@ struct MLPBenchmarkData {
                                 source: "synthetic data (MNIST not found: set GRADFLOW_MNIST)")
     }
 
-    /// The training set in a seeded random order (the permutation happens before any timing).
-    func shuffled(seed: UInt64) -> Dataset {
+    /// The training set in a seeded random order, cut into contiguous batches of `size` (the last
+    /// short batch dropped); the permutation and the cut happen before any timing.
+    func shuffledBatches(of size: Int, seed: UInt64) -> [Dataset] {
         var rng = RandomGenerator(seed: seed)
         var order = Array(0..<train.count)
         rng.shuffle(&order)
-        return train.subset(order)
+        return cut(order, into: size)
+    }
+
+    /// The first `limit` batches of `size` in stored order (warm-up steps).
+    func batches(of size: Int, limit: Int) -> [Dataset] {
+        cut(Array(0..<min(train.count, size * limit)), into: size)
+    }
+
+    private func cut(_ order: [Int], into size: Int) -> [Dataset] {
+        stride(from: 0, through: order.count - size, by: size).map { train.subset(Array(order[$0..<($0 + size)])) }
     }
 }
 
@@ -169,29 +180,29 @@ final class MLPTrainingRun {
         labels.value = .zeros([batch])
     }
 
-    /// Trains one epoch over `data` in contiguous slices (at most `limit` steps).
-    func trainEpoch(on data: Dataset, limit: Int = .max) -> (samplesPerSecond: Double, allocationsPerStep: Double) {
-        let steps = min(data.count / batch, limit)
-        let rows = Array(0..<data.count)
-        step(rows[0..<batch], data)   // plans the buffers for this batch size outside the timing
+    /// Trains one epoch over `batches` (each of `batch` rows), feeding each by assignment as
+    /// MiniFlow does (`X.value = batch`): the graph reads the batch's storage, no copy.
+    func trainEpoch(on batches: [Dataset]) -> (samplesPerSecond: Double, allocationsPerStep: Double) {
+        guard let first = batches.first else { return (0, 0) }
+        step(first)   // plans the buffers for this batch size outside the timing
         let allocationsBefore = gradflow_allocation_count()
         let seconds = Timing.seconds {
-            for index in 0..<steps { step(rows[(index * batch)..<((index + 1) * batch)], data) }
+            for slice in batches { step(slice) }
         }
-        let allocations = allocationsBefore < 0 ? -1 : Double(gradflow_allocation_count() - allocationsBefore) / Double(max(steps, 1))
-        return (Double(steps * batch) / seconds, allocations)
+        let allocations = allocationsBefore < 0 ? -1 : Double(gradflow_allocation_count() - allocationsBefore) / Double(batches.count)
+        return (Double(batches.count * batch) / seconds, allocations)
     }
 
-    private func step(_ rows: ArraySlice<Int>, _ data: Dataset) {
-        input.value.copyRows(rows, from: data.features)
-        labels.value.copyRows(rows, from: data.labels)
+    private func step(_ slice: Dataset) {
+        input.value = slice.features
+        labels.value = slice.labels
         do { try graph.forwardAndBackward() } catch { preconditionFailure("internal: benchmark step failed: \(error)") }
         optimizer.update(graph.trainables)
     }
 
     /// Each node's forward and backward time over `steps` steps on the first batch (`GraphProfile`).
-    func profile(on data: Dataset, steps: Int, threads: Int) -> String {
-        step(Array(0..<batch)[...], data)
+    func profile(on data: MLPBenchmarkData, steps: Int, threads: Int) -> String {
+        data.batches(of: batch, limit: 1).first.map(step)
         guard let profile = try? GraphProfile(graph: graph, steps: steps) else { return "  (profile failed)" }
         return "  per node (\(steps) steps, batch \(batch), \(threads) thread(s)):\n"
             + profile.text.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
