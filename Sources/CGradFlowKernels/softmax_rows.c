@@ -5,6 +5,7 @@
 // order, and `VectorMath.exp`'s exponential (Cody–Waite reduction, the Cephes degree-6 polynomial and
 // the scaling by 2^n in two halves, with the same roundings: no fused multiply-adds; NaN stays NaN).
 // So every CPU, with or without AVX2 (and AVX-512 CPUs run this loop too), gets the same bits.
+// Short rows (the logits of a few classes) run eight at a time, one per lane, in the same steps.
 #include "CGradFlowKernels.h"
 
 #if defined(__x86_64__)
@@ -75,19 +76,79 @@ static inline float gf_softmax_row_avx2(const float *source, int64_t cols, float
     return inverseValue;
 }
 
+/// Rows at most this long run eight at a time (`gf_softmax_8rows_avx2`); longer ones one by one.
+#define GF_SOFTMAX_LANES_MAX_COLS 64
+
+/// `gf_softmax_row_avx2` for rows `0…7` of `x` at once, one row per lane (a row of 10 logits fills
+/// only 10 of a chunk's 16 lanes, and its horizontal maximum and sum were serial chains of scalar
+/// steps). Each lane repeats the row function's operations in its order: the chunk-lane maxima and
+/// sums `i = 0…7` over columns `i, i+8, …` (−∞ past the row's end, as the row function pads), then
+/// the eight in turn, so the bits are the row function's. `cols ≤ GF_SOFTMAX_LANES_MAX_COLS`; `y`
+/// may alias `x` (every load precedes the first store). Returns the rows' maxima and inverse sums.
+__attribute__((target("avx2"), always_inline))
+static inline void gf_softmax_8rows_avx2(const float *x, int64_t cols, float *y, float maximaOut[8], float inversesOut[8]) {
+    const __m256i rowStarts = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int32_t)cols));
+    const __m256 negativeInfinity = _mm256_set1_ps(-__builtin_inff());
+    __m256 maximum = negativeInfinity;
+    for (int64_t i = 0; i < 8 && i < cols; i++) {
+        __m256 best = negativeInfinity;
+        for (int64_t c = i; c < cols; c += 8) best = _mm256_max_ps(_mm256_i32gather_ps(x + c, rowStarts, 4), best);
+        maximum = i == 0 ? best : _mm256_max_ps(best, maximum);
+    }
+    __m256 e[GF_SOFTMAX_LANES_MAX_COLS];
+    for (int64_t c = 0; c < cols; c++) e[c] = gf_exp_avx2(_mm256_sub_ps(_mm256_i32gather_ps(x + c, rowStarts, 4), maximum));
+    const __m256 padding = gf_exp_avx2(_mm256_sub_ps(negativeInfinity, maximum));   // the lanes past a row's end
+    const int64_t chunks = (cols + 7) / 8;
+    __m256 sum = _mm256_set1_ps(-0.0f);
+    for (int64_t i = 0; i < 8; i++) {
+        __m256 total = _mm256_setzero_ps();
+        for (int64_t k = 0; k < chunks; k++) total = _mm256_add_ps(total, 8 * k + i < cols ? e[8 * k + i] : padding);
+        sum = _mm256_add_ps(sum, total);
+    }
+    const __m256 inverse = _mm256_div_ps(_mm256_set1_ps(1.0f), sum);
+    float lanes[8];
+    for (int64_t c = 0; c < cols; c++) {
+        _mm256_storeu_ps(lanes, _mm256_mul_ps(e[c], inverse));
+        for (int l = 0; l < 8; l++) y[l * cols + c] = lanes[l];
+    }
+    _mm256_storeu_ps(maximaOut, maximum);
+    _mm256_storeu_ps(inversesOut, inverse);
+}
+
 __attribute__((target("avx2")))
 void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, float *y) {
-    float maximum;
-    for (int64_t r = 0; r < rows; r++) (void)gf_softmax_row_avx2(x + r * cols, cols, y + r * cols, &maximum);
+    float maximum, maxima[8], inverses[8];
+    int64_t r = 0;
+    if (cols <= GF_SOFTMAX_LANES_MAX_COLS)
+        for (; r + 8 <= rows; r += 8) gf_softmax_8rows_avx2(x + r * cols, cols, y + r * cols, maxima, inverses);
+    for (; r < rows; r++) (void)gf_softmax_row_avx2(x + r * cols, cols, y + r * cols, &maximum);
+}
+
+/// Whether `label` is a class index of a row of `cols` logits.
+static inline int gf_is_class_index(float label, int64_t cols) {
+    return label >= 0.0f && label < (float)cols && label == truncf(label);
 }
 
 __attribute__((target("avx2")))
 int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
                                       double *total) {
     double sum = 0.0;
-    for (int64_t r = 0; r < rows; r++) {
+    float maxima[8], inverses[8];
+    int64_t r = 0;
+    // Eight rows at once while their labels are valid; a block with a bad one goes row by row below,
+    // which stops at that row as before.
+    while (cols <= GF_SOFTMAX_LANES_MAX_COLS && r + 8 <= rows) {
+        int valid = 1;
+        for (int l = 0; l < 8; l++) valid &= gf_is_class_index(labels[r + l], cols);
+        if (!valid) break;
+        gf_softmax_8rows_avx2(z + r * cols, cols, p + r * cols, maxima, inverses);
+        for (int l = 0; l < 8; l++)   // the row loss below, rows in order
+            sum += (double)(-logf(inverses[l]) - (z[(r + l) * cols + (int64_t)labels[r + l]] - maxima[l]));
+        r += 8;
+    }
+    for (; r < rows; r++) {
         const float label = labels[r];
-        if (!(label >= 0.0f && label < (float)cols && label == truncf(label))) return r;
+        if (!gf_is_class_index(label, cols)) return r;
         float maximum;
         const float atMaximum = gf_softmax_row_avx2(z + r * cols, cols, p + r * cols, &maximum);
         // SoftmaxCE's row loss, −log p[argmax] − (z[label] − z[argmax]), in the same float steps.

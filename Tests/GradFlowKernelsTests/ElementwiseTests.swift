@@ -121,12 +121,12 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(many.withUnsafeBufferPointer { Elementwise.sum($0) }, Float(1e6 + 1_000_000 * Double(Float(0.1))), accuracy: 0.01)
     }
 
-    /// The fused C softmax cross-entropy gives the probabilities of `softmaxRows` and the loss of
+    /// The fused C softmax cross-entropy gives the probabilities of the Swift loop and the loss of
     /// SoftmaxCE's row loop (−log p[argmax] − (z[label] − z[argmax]), added in double) to the bit, and
-    /// names the first row whose label is not a class index.
+    /// names the first row whose label is not a class index (also inside a block of eight rows).
     func testSoftmaxCrossEntropyRows_matchesTheTwoPassLoopBitForBit() throws {
         try XCTSkipUnless(GEMMKernel.isAVX2FMASupported, "the fused loop runs on AVX2 CPUs only")
-        for (rows, cols) in [(1, 1), (7, 10), (64, 10), (5, 16), (3, 17), (9, 40)] {
+        for (rows, cols) in [(1, 1), (7, 10), (64, 10), (5, 16), (3, 17), (9, 40), (512, 10), (19, 64), (8, 65), (16, 3)] {
             var random = TestRandom(seed: UInt64(rows * 31 + cols))
             let z = random.array(rows * cols, in: -30...30)
             let labels = (0..<rows).map { Float(($0 * 7 + 3) % cols) }
@@ -134,8 +134,8 @@ final class ElementwiseTests: XCTestCase {
             let fused = z.withUnsafeBufferPointer { zp in labels.withUnsafeBufferPointer { lp in p.withUnsafeMutableBufferPointer {
                 Elementwise.softmaxCrossEntropyRows(zp.baseAddress!, labels: lp.baseAddress!, rows: rows, cols: cols, into: $0.baseAddress!)
             } } }
-            let softmax = unary(z) { Elementwise.softmaxRows($0, rows: rows, cols: cols, into: $1) }
-            XCTAssertEqual(p, softmax, "probabilities \(rows)x\(cols)")
+            let softmax = unary(z) { Elementwise.softmaxRowsLoop($0.baseAddress!, rows: rows, cols: cols, into: $1.baseAddress!) }
+            XCTAssertEqual(p.map(\.bitPattern), softmax.map(\.bitPattern), "probabilities \(rows)x\(cols)")
             var total: Double = 0
             for r in 0..<rows {
                 let row = Array(z[r * cols..<(r + 1) * cols])
@@ -147,23 +147,33 @@ final class ElementwiseTests: XCTestCase {
             XCTAssertEqual(sum, total, "loss \(rows)x\(cols)")
         }
         for bad: Float in [-1, 10, 2.5, .nan] {
-            let z = [Float](repeating: 0, count: 30), labels: [Float] = [1, 2, bad]
-            var p = [Float](repeating: 0, count: 30)
-            let fused = p.withUnsafeMutableBufferPointer { Elementwise.softmaxCrossEntropyRows(z, labels: labels, rows: 3, cols: 10, into: $0.baseAddress!) }
-            guard case .invalidLabel(let row)? = fused else { return XCTFail("label \(bad) accepted") }
-            XCTAssertEqual(row, 2, "label \(bad)")
+            for (rows, badRow) in [(3, 2), (20, 13), (16, 0)] {
+                let z = [Float](repeating: 0, count: rows * 10)
+                var labels = [Float](repeating: 1, count: rows)
+                labels[badRow] = bad
+                var p = [Float](repeating: 0, count: rows * 10)
+                let fused = p.withUnsafeMutableBufferPointer { Elementwise.softmaxCrossEntropyRows(z, labels: labels, rows: rows, cols: 10, into: $0.baseAddress!) }
+                guard case .invalidLabel(let row)? = fused else { return XCTFail("label \(bad) accepted") }
+                XCTAssertEqual(row, badRow, "label \(bad) in row \(badRow) of \(rows)")
+            }
         }
     }
 
     /// The AVX2 softmax (which AVX-512 CPUs run too) and column sums reproduce the Swift loops to the
     /// bit, so a network trains to the same bits with and without AVX2, on short, 8-aligned, odd and
-    /// long rows, with extreme logits.
+    /// long rows, row by row and eight rows at a time, with extreme logits, a NaN and infinities.
     func testSIMDRowKernels_matchTheSwiftLoopsBitForBit() throws {
         try XCTSkipUnless(GEMMKernel.isAVX2FMASupported, "this CPU has no AVX2")
-        for (rows, cols) in [(1, 1), (7, 10), (64, 10), (5, 8), (3, 17), (9, 40), (2, 100), (4, 130)] {
+        for (rows, cols) in [(1, 1), (7, 10), (64, 10), (5, 8), (3, 17), (9, 40), (2, 100), (4, 130),
+                             (8, 1), (16, 3), (17, 10), (512, 10), (24, 64), (8, 65), (11, 7), (16, 16)] {
             var random = TestRandom(seed: UInt64(rows * 17 + cols))
             var z = random.array(rows * cols, in: -40...40)
             z[0] = 95   // above exp's clamp once the maximum is subtracted from the others
+            if rows >= 4 {   // a NaN, an infinity and a row of −∞ inside the first block of eight rows
+                z[cols + cols / 2] = .nan
+                z[2 * cols] = .infinity
+                for c in 0..<cols { z[3 * cols + c] = -.infinity }
+            }
             var loop = [Float](repeating: 0, count: rows * cols), avx2 = loop
             z.withUnsafeBufferPointer { zp in
                 loop.withUnsafeMutableBufferPointer { Elementwise.softmaxRowsLoop(zp.baseAddress!, rows: rows, cols: cols, into: $0.baseAddress!) }
