@@ -8,6 +8,16 @@
 // Short rows (the logits of a few classes) run eight at a time, one per lane, in the same steps.
 #include "CGradFlowKernels.h"
 
+/// Whether `label` is a class index of a row of `cols` logits.
+static inline int gf_is_class_index(float label, int64_t cols) {
+    return label >= 0.0f && label < (float)cols && label == __builtin_truncf(label);
+}
+
+/// SoftmaxCE's row loss, −log p[argmax] − (z[label] − z[argmax]), in its float steps.
+static inline double gf_row_loss(float atMaximum, float atLabel, float maximum) {
+    return (double)(-__builtin_logf(atMaximum) - (atLabel - maximum));
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <math.h>
@@ -124,11 +134,6 @@ void gradflow_softmax_rows_avx2(const float *x, int64_t rows, int64_t cols, floa
     for (; r < rows; r++) (void)gf_softmax_row_avx2(x + r * cols, cols, y + r * cols, &maximum);
 }
 
-/// Whether `label` is a class index of a row of `cols` logits.
-static inline int gf_is_class_index(float label, int64_t cols) {
-    return label >= 0.0f && label < (float)cols && label == truncf(label);
-}
-
 __attribute__((target("avx2")))
 int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64_t rows, int64_t cols, float *p,
                                       double *total) {
@@ -142,8 +147,8 @@ int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64
         for (int l = 0; l < 8; l++) valid &= gf_is_class_index(labels[r + l], cols);
         if (!valid) break;
         gf_softmax_8rows_avx2(z + r * cols, cols, p + r * cols, maxima, inverses);
-        for (int l = 0; l < 8; l++)   // the row loss below, rows in order
-            sum += (double)(-logf(inverses[l]) - (z[(r + l) * cols + (int64_t)labels[r + l]] - maxima[l]));
+        for (int l = 0; l < 8; l++)   // rows in order, as below
+            sum += gf_row_loss(inverses[l], z[(r + l) * cols + (int64_t)labels[r + l]], maxima[l]);
         r += 8;
     }
     for (; r < rows; r++) {
@@ -151,8 +156,7 @@ int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64
         if (!gf_is_class_index(label, cols)) return r;
         float maximum;
         const float atMaximum = gf_softmax_row_avx2(z + r * cols, cols, p + r * cols, &maximum);
-        // SoftmaxCE's row loss, −log p[argmax] − (z[label] − z[argmax]), in the same float steps.
-        sum += (double)(-logf(atMaximum) - (z[r * cols + (int64_t)label] - maximum));
+        sum += gf_row_loss(atMaximum, z[r * cols + (int64_t)label], maximum);
     }
     *total = sum;
     return -1;
@@ -178,11 +182,11 @@ int64_t gradflow_softmax_ce_rows_avx2(const float *z, const float *labels, int64
     double sum = 0.0;
     for (int64_t r = 0; r < rows; r++) {
         const float label = labels[r];
-        if (!(label >= 0.0f && label < (float)cols && label == __builtin_truncf(label))) return r;
+        if (!gf_is_class_index(label, cols)) return r;
         const float *row = z + r * cols;
         int64_t top = 0;
         for (int64_t c = 1; c < cols; c++) top = row[c] > row[top] ? c : top;
-        sum += (double)(-__builtin_logf(p[r * cols + top]) - (row[(int64_t)label] - row[top]));
+        sum += gf_row_loss(p[r * cols + top], row[(int64_t)label], row[top]);
     }
     *total = sum;
     return -1;
